@@ -1,0 +1,18 @@
+/** What a command may touch of the process: injected, so tests run the CLI in-process. */
+import pc from 'picocolors';
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** stdout is a terminal: colour and live progress are allowed. */
+  readonly isTTY: boolean;
+}
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colour only on a terminal, never with NO_COLOR (https://no-color.org). */
+export function colorsFor(io: CliIo): Colors {
+  const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+  return pc.createColors(io.isTTY && !noColor);
+}

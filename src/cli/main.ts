@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The process boundary: the only place that reads process.argv and sets the exit code.
+import { run } from './program.js';
+
+const code = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+});
+process.exitCode = code;

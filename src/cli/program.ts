@@ -1,0 +1,54 @@
+/**
+ * The command-line program: parses arguments, runs a command, returns the exit code. Errors end as
+ * one clear line and exit code 1, never a stack trace (PIPEFORM_DEBUG=1 shows it for pipeform's own bugs).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { PipeformError } from '../errors.js';
+import { validateCommand } from './commands/validate.js';
+import type { CliIo } from './io.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('pipeform')
+    .description('Declarative reconciler for ClickHouse Cloud ClickPipes')
+    .version(VERSION)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  program
+    .command('validate')
+    .description('check manifests against the schema and each other (no network, no secrets read)')
+    .argument('[paths...]', 'manifest files or directories', ['.'])
+    .action((paths: string[]) => {
+      exitCode = validateCommand(paths, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return handleError(err, io);
+  }
+}
+
+function handleError(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end through here with exit code 0; usage errors were already printed.
+    return err.exitCode === 0 ? 0 : 1;
+  }
+  if (err instanceof PipeformError) {
+    io.stderr.write(`error: ${err.message}\n`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`internal error: ${message}\nThis is a bug in pipeform; please report it with the command you ran.\n`);
+  if (io.env.PIPEFORM_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return 1;
+}
