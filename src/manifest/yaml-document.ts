@@ -43,7 +43,8 @@ export function parseYaml(file: string, text: string): { documents: ParsedDocume
   }
   const lines = text.split('\n');
   docs.forEach((doc, index) => {
-    const start = pos(doc.range[0]);
+    // Where the content begins, not the '---' marker line before it.
+    const start = pos(doc.contents?.range?.[0] ?? doc.range[0]);
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) {
       const reported = new Set<number>();
@@ -56,8 +57,8 @@ export function parseYaml(file: string, text: string): { documents: ParsedDocume
           code: 'yaml-syntax',
           file,
           line: at.line,
-          col: at.col,
-          message: hint ?? `invalid YAML: ${lowerFirst(problem.message)}`,
+          col: hint?.col ?? at.col,
+          message: hint?.message ?? `invalid YAML: ${lowerFirst(problem.message)}`,
         });
       }
       return;
@@ -85,12 +86,12 @@ export function parseYaml(file: string, text: string): { documents: ParsedDocume
 }
 
 /** `password: ${env:X}` is fine in block style; inside `{ … }` the braces end the mapping. */
-function unquotedReferenceHint(line: string): string | undefined {
-  const ref = /(?:^|[{,\[]\s*(?:[\w.-]+\s*:\s*)?|:\s+)(\$\{[^}\s'"]*\})/.exec(line);
-  if (!ref || !line.includes('{') || /["']\$\{/.test(line)) return undefined;
+function unquotedReferenceHint(line: string): { col: number; message: string } | undefined {
+  const ref = /\$\{[^}\s'"]*\}/.exec(line);
+  if (!ref || /["']\$\{/.test(line)) return undefined;
   const flowStart = line.indexOf('{');
-  if (flowStart > line.indexOf(ref[1]!)) return undefined;
-  return `a reference inside a flow mapping { … } must be quoted: write "${ref[1]}"`;
+  if (flowStart === -1 || flowStart > ref.index) return undefined;
+  return { col: ref.index + 1, message: `a reference inside a flow mapping { … } must be quoted: write "${ref[0]}"` };
 }
 
 function aliasMessage(err: unknown): string {
