@@ -22,18 +22,33 @@ export function explainSchemaErrors(errors: readonly ErrorObject[]): SchemaProbl
   const handledOneOf = errors
     .filter((e) => e.keyword === 'oneOf' && customMessage(e) !== undefined)
     .map((e) => `${e.schemaPath}/`);
+  const explained = errors
+    // "must match then schema" only repeats the errors of the then-branch itself.
+    .filter((e) => e.keyword !== 'if')
+    // A oneOf with its own message stands for the branch errors under it.
+    .filter((e) => !handledOneOf.some((prefix) => e.schemaPath.startsWith(prefix)))
+    .map((e) => ({ e, problem: explain(e) }));
+  const pathKey = (p: SchemaProblem) => p.path.join('\u0000');
+  // A rule's own message ("must be PLAIN or MUTUAL_TLS for type confluent") says more than the generic
+  // enum check on the same field: the generic one is dropped, its "did you mean" moves to the rule's.
+  const hasRule = new Set(explained.filter(({ e }) => customMessage(e) !== undefined).map(({ problem }) => pathKey(problem)));
+  const hints = new Map<string, string>();
+  const kept = explained.filter(({ e, problem }) => {
+    const generic = (e.keyword === 'enum' || e.keyword === 'const') && customMessage(e) === undefined;
+    if (!generic || !hasRule.has(pathKey(problem))) return true;
+    const hint = /\(did you mean "[^"]*"\?\)$/.exec(problem.message)?.[0];
+    if (hint) hints.set(pathKey(problem), hint);
+    return false;
+  });
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
-    // "must match then schema" only repeats the errors of the then-branch itself.
-    if (e.keyword === 'if') continue;
-    // A oneOf with its own message stands for the branch errors under it.
-    if (handledOneOf.some((prefix) => e.schemaPath.startsWith(prefix))) continue;
-    const problem = explain(e);
-    const key = `${problem.path.join('\u0000')}\u0001${problem.message}`;
+  for (const { e, problem } of kept) {
+    const hint = customMessage(e) === undefined ? undefined : hints.get(pathKey(problem));
+    const out = hint && !problem.message.endsWith(hint) ? { ...problem, message: `${problem.message} ${hint}` } : problem;
+    const key = `${pathKey(out)}\u0001${out.message}`;
     if (!seen.has(key)) {
       seen.add(key);
-      problems.push(problem);
+      problems.push(out);
     }
   }
   return problems;

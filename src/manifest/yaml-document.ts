@@ -34,7 +34,7 @@ export function parseYaml(file: string, text: string): { documents: ParsedDocume
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (err) {
     // The parser recurses per nesting level; absurd nesting ends here instead of crashing.
-    diagnostics.push({ code: 'yaml-syntax', file, message: `invalid YAML: ${(err as Error).message}` });
+    diagnostics.push({ code: 'yaml-syntax', file, message: `invalid YAML: ${describeYamlError((err as Error).message)}` });
     return { documents, diagnostics };
   }
   if (docs.length === 0) {
@@ -58,8 +58,10 @@ export function parseYaml(file: string, text: string): { documents: ParsedDocume
           file,
           line: at.line,
           col: hint?.col ?? at.col,
-          message: hint?.message ?? `invalid YAML: ${lowerFirst(problem.message)}`,
+          message: hint?.message ?? `invalid YAML: ${describeYamlError(problem.message)}`,
         });
+        // What follows an unquoted reference is the parser losing its way, not more mistakes.
+        if (hint) break;
       }
       return;
     }
@@ -71,11 +73,12 @@ export function parseYaml(file: string, text: string): { documents: ParsedDocume
       return;
     }
     if (data === null || data === undefined) {
+      const marker = pos(doc.range[0]);
       diagnostics.push({
         code: 'yaml-empty',
         file,
-        line: start.line,
-        col: start.col,
+        line: marker.line,
+        col: 1,
         message: `document ${index + 1} is empty (remove the stray '---' or fill it in)`,
       });
       return;
@@ -98,11 +101,16 @@ function aliasMessage(err: unknown): string {
   const message = (err as Error).message;
   return /alias/i.test(message)
     ? `too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions): refusing a possible alias bomb`
-    : `invalid YAML: ${lowerFirst(message)}`;
+    : `invalid YAML: ${describeYamlError(message)}`;
 }
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** The parser quotes the token it tripped on; that token may be a secret, so it is left out. */
+function describeYamlError(message: string): string {
+  return lowerFirst(message.replace(/:?\s*"(?:[^"\\]|\\.)*"/g, '').trim());
 }
 
 function locate(

@@ -27,6 +27,12 @@ describe('parseYaml', () => {
     ]);
   });
 
+  it('never quotes the token it tripped on (it may be a secret)', () => {
+    const out = parseYaml('f.yaml', 'a: [1]\n]\nhunter2-token\n');
+    expect(out.diagnostics.length).toBeGreaterThan(0);
+    expect(JSON.stringify(out.diagnostics)).not.toContain('hunter2');
+  });
+
   it('refuses alias bombs', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
     expect(parseYaml('f.yaml', bomb).diagnostics).toEqual([
