@@ -6,6 +6,6 @@ export default defineConfig({
     setupFiles: ['test/setup/no-network.ts'],
     // Tests use injected clocks; a test that needs more than this is a bug, not a slow machine.
     testTimeout: 20_000,
-    reporters: ['default'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
