@@ -6,7 +6,7 @@
 export type ErrorClass = 'user' | 'api' | 'internal';
 
 export class PipeformError extends Error {
-  override readonly name = 'PipeformError';
+  override name = 'PipeformError';
   constructor(
     readonly errorClass: ErrorClass,
     readonly code: string,
