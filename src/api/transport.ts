@@ -98,7 +98,20 @@ export class Transport {
     path: string,
     attempt: number,
   ): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError; serverDelayMs?: number }> {
-    await this.limiter.acquire();
+    const release = await this.limiter.acquire();
+    try {
+      return await this.send(call, method, path, attempt);
+    } finally {
+      release();
+    }
+  }
+
+  private async send(
+    call: CallOptions,
+    method: HttpMethod,
+    path: string,
+    attempt: number,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: ApiError; serverDelayMs?: number }> {
     const t0 = this.clock.now();
     const base = { method, route: ROUTES[call.route].template, path };
     const log = (outcome: ApiLogEvent['outcome'], status?: number, requestId?: string) =>

@@ -7,6 +7,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** stdout is a terminal: colour and live progress are allowed. */
   readonly isTTY: boolean;
+  /** Resolves on SIGINT or SIGTERM: long-running commands (the sandbox) stop cleanly then. */
+  untilInterrupted(): Promise<void>;
 }
 
 export type Colors = ReturnType<typeof pc.createColors>;

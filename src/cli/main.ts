@@ -7,5 +7,9 @@ const code = await run(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   isTTY: process.stdout.isTTY === true,
+  untilInterrupted: () => new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  }),
 });
 process.exitCode = code;

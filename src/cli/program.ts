@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PipeformError } from '../errors.js';
+import { sandboxCommand, type SandboxFlags } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
@@ -28,6 +29,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .argument('[paths...]', 'manifest files or directories', ['.'])
     .action((paths: string[]) => {
       exitCode = validateCommand(paths, io);
+    });
+
+  program
+    .command('sandbox')
+    .description('serve the simulated ClickPipes API on 127.0.0.1 (for trying manifests and for tests)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '8123')
+    .option('--data <file>', 'keep the sandbox world in this file across restarts')
+    .option('--key <id:secret>', 'API key the sandbox accepts', 'sandbox:sandbox')
+    .option('--lifecycle-ms <n>', 'duration of each lifecycle phase', '2000')
+    .option('--rate-limit <n>', 'requests per 10 s per key (0 = no limit)', '0')
+    .option('--faults <spec>', 'faults to inject: 5xx=P, 504-after-create[=P], reset=P, idle, zero-scaling, quantity-strings, seed=N')
+    .action(async (flags: SandboxFlags) => {
+      exitCode = await sandboxCommand(flags, io);
     });
 
   try {

@@ -445,7 +445,7 @@ export interface FieldMapping {
   destinationField: NonEmptyString;
 }
 
-/** Per-pipe compute of streaming and object-storage pipes (PATCH /scaling). */
+/** Per-pipe compute of Kafka, Kinesis and object-storage pipes (PATCH /scaling). */
 export interface Scaling {
   replicas?: number;
   /** S3 only; 0 = auto. Deprecated: use settings.object_storage_concurrency. */

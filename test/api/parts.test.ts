@@ -46,17 +46,38 @@ describe('backoff', () => {
 });
 
 describe('RateLimiter', () => {
-  it('lets a request start once the oldest of the window has aged out', async () => {
+  it('lets a request start a window after the oldest finished request ended', async () => {
     const clock = new ManualClock().autoAdvance();
     const limiter = new RateLimiter({ limit: 2, windowMs: 1000 }, clock);
     const t0 = clock.now();
     const starts: number[] = [];
-    await limiter.acquire(); starts.push(clock.now() - t0);
+    const take = async () => {
+      const release = await limiter.acquire();
+      starts.push(clock.now() - t0);
+      return release;
+    };
+    (await take())();
     await clock.advance(300);
-    await limiter.acquire(); starts.push(clock.now() - t0);
-    await limiter.acquire(); starts.push(clock.now() - t0);
-    await limiter.acquire(); starts.push(clock.now() - t0);
+    (await take())();
+    (await take())();
+    (await take())();
     expect(starts).toEqual([0, 300, 1000, 1300]);
+  });
+
+  it('keeps a slot taken while its request is in flight, and counts the window from its end', async () => {
+    const clock = new ManualClock();
+    const limiter = new RateLimiter({ limit: 1, windowMs: 1000 }, clock);
+    const release = await limiter.acquire();
+    let second = false;
+    const next = limiter.acquire().then(() => (second = true));
+    await clock.advance(5000); // long in flight: the window has not even started
+    expect(second).toBe(false);
+    release(); // response in at t0+5000
+    await clock.advance(999);
+    expect(second).toBe(false);
+    await clock.advance(1);
+    await next;
+    expect(second).toBe(true);
   });
 
   it('is shared per key by the registry', () => {
@@ -65,11 +86,19 @@ describe('RateLimiter', () => {
     expect(registry.forKey('a')).not.toBe(registry.forKey('b'));
   });
 
-  it('with limit 0 does not pace', async () => {
+  it('with limit 0 does not pace, but still honours a 429 pause', async () => {
     const clock = new ManualClock();
     const limiter = new RateLimiter({ limit: 0, windowMs: 10_000 }, clock);
     for (let i = 0; i < 100; i++) await limiter.acquire();
     expect(clock.pendingSleepers).toBe(0);
+    limiter.pauseUntil(clock.now() + 3000);
+    let started = false;
+    const next = limiter.acquire().then(() => (started = true));
+    await clock.advance(2999);
+    expect(started).toBe(false);
+    await clock.advance(1);
+    await next;
+    expect(started).toBe(true);
   });
 });
 

@@ -21,6 +21,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     stderr: { write: (s: string) => (stderr += s) },
     env,
     isTTY: false,
+    untilInterrupted: () => Promise.resolve(),
   });
   return { exitCode, stdout, stderr };
 }
