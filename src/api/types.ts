@@ -114,6 +114,8 @@ export interface CloudService {
   id: string;
   name: string;
   state: ServiceState;
+  autoscalingMode: 'vertical' | 'horizontal';
+  currentScaling: Record<string, unknown>;
 }
 
 export interface SchemaDiscoveryResult {

@@ -85,6 +85,7 @@ export class Sandbox {
       startIdle: this.faults.idle,
       zeroScaling: this.faults.zeroScaling,
       quantityStrings: this.faults.quantityStrings,
+      legacyReadback: this.faults.legacyReadback,
     });
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5000;

@@ -229,9 +229,10 @@ export function validatePatch(family: SourceKey, body: unknown): { sourcePatch?:
       if (!PATCHABLE_CDC_SETTINGS[family]?.includes(k)) throw badRequest(`request body.source.${family}.settings.${k}: field is not patchable`);
     }
   }
-  if (family === 'pubsub' && (patch.authentication === undefined || patch.serviceAccountKey === undefined)) {
-    throw badRequest('request body.source.pubsub: authentication and serviceAccountKey are required');
-  }
+  // The spec's ClickPipePatch*Source `required` lists: the connection's identity travels with every edit.
+  const required: Partial<Record<SourceKey, string[]>> = { pubsub: ['authentication', 'serviceAccountKey'], mysql: ['host', 'port'], mongodb: ['uri', 'readPreference'] };
+  const missing = (required[family] ?? []).filter((k) => patch[k] === undefined);
+  if (missing.length > 0) throw badRequest(`request body.source.${family}: ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} required`);
   return { sourcePatch: patch };
 }
 

@@ -10,6 +10,7 @@ export interface ViewOptions {
   readonly phaseMs: number;
   readonly zeroScaling: boolean;
   readonly quantityStrings: boolean;
+  readonly legacyReadback: boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -22,7 +23,7 @@ export function pipeView(serviceId: string, p: PipeRecord, now: number, o: ViewO
     name: p.name,
     state: stateAt(p.timeline, now),
     source: { [p.family]: sourceView(p) },
-    destination: database ? { database: (p.destination.database as string | undefined) ?? 'default' } : destinationView(p.destination),
+    destination: database ? { database: (p.destination.database as string | undefined) ?? 'default' } : destinationView(p.destination, o.legacyReadback),
     fieldMappings: p.fieldMappings,
     settings: database ? undefined : { ...p.settings },
     createdAt: iso(p.createdAt),
@@ -53,17 +54,18 @@ function sourceView(p: PipeRecord): JsonObject {
   return s;
 }
 
-function destinationView(d: JsonObject): JsonObject {
+function destinationView(d: JsonObject, legacy: boolean): JsonObject {
   const { roles: _roles, tableDefinition, ...rest } = d;
   const view: JsonObject = { database: 'default', ...rest };
   if (tableDefinition && typeof tableDefinition === 'object') {
     const def = tableDefinition as JsonObject;
     const engine = (def.engine ?? {}) as JsonObject;
-    const sortingKey = def.sortingKey as string[] | undefined;
+    const sortingKey = (def.sortingKey as string[] | undefined) ?? [];
     view.tableDefinition = {
       ...def,
-      engine: { type: `${String(engine.type)}()` },
-      sortingKey: sortingKey && sortingKey.length > 0 ? sortingKey : null,
+      // versionColumnId and columnIds are not returned (create-only, API notes §3.1).
+      engine: { type: legacy ? `${String(engine.type)}()` : engine.type },
+      sortingKey: legacy && sortingKey.length === 0 ? null : sortingKey,
     };
   }
   return view;

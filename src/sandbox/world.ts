@@ -64,7 +64,13 @@ export class World {
 
   getService(org: string, id: string): CloudService {
     const svc = this.service(org, id);
-    return { id, name: `sandbox-${id.slice(0, 8)}`, state: this.serviceState(svc) };
+    return {
+      id,
+      name: `sandbox-${id.slice(0, 8)}`,
+      state: this.serviceState(svc),
+      autoscalingMode: 'vertical',
+      currentScaling: { effectiveAutoscalingMode: 'vertical', effectiveMinReplicaMemoryGb: 16, effectiveMaxReplicaMemoryGb: 16, effectiveMinReplicas: 3, effectiveMaxReplicas: 3 },
+    };
   }
 
   patchServiceState(org: string, id: string, body: unknown): CloudService {
@@ -129,8 +135,7 @@ export class World {
     let mappingsChanged = false;
     if (sourcePatch) {
       const { tableMappingsToAdd: add, tableMappingsToRemove: remove, credentials, ...rest } = sourcePatch;
-      const connectionChanged = Object.keys(rest).length > 0;
-      if (DATABASE_FAMILIES.includes(pipe.family) && connectionChanged && credentials === undefined) {
+      if (DATABASE_FAMILIES.includes(pipe.family) && changesConnection(pipe.source, rest) && credentials === undefined) {
         // The control plane re-validates the connection and has no credentials to do it with (#617).
         throw badRequest('failed to validate the connection: credentials are required when connection settings change');
       }
@@ -359,6 +364,17 @@ function lifecycleKind(family: SourceKey, source: Obj): life.LifecycleKind {
       return mode === 'snapshot' ? 'cdc-snapshot' : mode === 'cdc_only' ? 'cdc-only' : 'cdc';
     }
   }
+}
+
+/** A connection field or CDC setting with a new value: the control plane then re-validates the connection. */
+function changesConnection(stored: Obj, patch: Obj): boolean {
+  return Object.entries(patch).some(([k, v]) => {
+    if (k === 'settings' && isObj(v)) {
+      const current = isObj(stored.settings) ? stored.settings : {};
+      return Object.entries(v).some(([sk, sv]) => current[sk] !== sv);
+    }
+    return JSON.stringify(stored[k]) !== JSON.stringify(v);
+  });
 }
 
 function stripSecrets(value: Obj): Obj {

@@ -77,6 +77,12 @@ describe('faults', () => {
     expect((await w.client.getClickPipe(SVC, value.id)).scaling).toEqual({ replicas: 2, replicaCpuMillicores: '250m', replicaMemoryGb: '512Mi' });
   });
 
+  it('legacy read-back: the engine type with parentheses, an empty sorting key as null', async () => {
+    const w = await startSandbox({ faults: 'legacy-readback' });
+    const { value } = await w.client.createClickPipe(SVC, bodies.kinesis as unknown as ClickPipePostRequest);
+    expect(value.destination.tableDefinition).toEqual({ engine: { type: 'MergeTree()' }, sortingKey: null });
+  });
+
   it('rejects an unknown fault name', async () => {
     await expect(startSandbox({ faults: 'gremlins' })).rejects.toThrow('--faults: unknown fault "gremlins"');
   });

@@ -57,8 +57,10 @@ describe('update rejections', () => {
     ['a change of source family', bodies.kafka, { source: { kinesis: { authentication: 'IAM_ROLE' } } }, 'request body.source: the source type of a kafka ClickPipe cannot be changed'],
     ['an empty destination (PR #751)', bodies.kafka, { destination: {} }, 'request body.destination: must not be empty'],
     ['mappings while running', bodies.postgres, { source: { postgres: { tableMappingsToAdd: [{ sourceSchemaName: 'public', sourceTable: 'a', targetTable: 'a' }] } } }, 'Postgres ClickPipe must be paused to edit'],
-    ['connection fields without credentials (#617)', bodies.mysql, { source: { mysql: { host: 'new.example.com' } } }, 'failed to validate the connection: credentials are required when connection settings change'],
-    ['CDC settings without credentials (#617)', bodies.mongodb, { source: { mongodb: { settings: { pullBatchSize: 10 } } } }, 'failed to validate the connection: credentials are required when connection settings change'],
+    ['a changed connection field without credentials (#617)', bodies.mysql, { source: { mysql: { host: 'new.example.com', port: 3306 } } }, 'failed to validate the connection: credentials are required when connection settings change'],
+    ['a changed CDC setting without credentials (#617)', bodies.mongodb, { source: { mongodb: { uri: 'mongodb+srv://c.example.net', readPreference: 'primary', settings: { pullBatchSize: 10 } } } }, 'failed to validate the connection: credentials are required when connection settings change'],
+    ['a MySQL PATCH without host and port (the spec requires them)', bodies.mysql, { source: { mysql: { credentials: { username: 'u', password: 'p' } } } }, 'request body.source.mysql: host and port are required'],
+    ['a MongoDB PATCH without uri', bodies.mongodb, { source: { mongodb: { readPreference: 'primary' } } }, 'request body.source.mongodb: uri is required'],
     ['a CDC setting that is not patchable', bodies.postgres, { source: { postgres: { settings: { replicationMode: 'snapshot' } } } }, 'request body.source.postgres.settings.replicationMode: field is not patchable'],
   ])('%s', async (_name, body, patch, message) => {
     const w = await startSandbox();
@@ -71,6 +73,13 @@ describe('update rejections', () => {
     const w = await startSandbox();
     const id = (await w.raw('POST', `${BASE}/clickpipes`, bodies.bigquery)).json.result.id;
     expect((await w.raw('PATCH', `${BASE}/clickpipes/${id}`, { name: 'x' })).json.error).toBe('BAD_REQUEST: BigQuery ClickPipes cannot be updated');
+  });
+
+  it('re-sending an unchanged connection needs no credentials', async () => {
+    const w = await startSandbox();
+    const id = await running(w, bodies.mysql);
+    const r = await w.raw('PATCH', `${BASE}/clickpipes/${id}`, { source: { mysql: { host: 'my.example.com', port: 3306 } } });
+    expect(r.status).toBe(200);
   });
 
   it('mapping edits on a paused pipe: add and remove of one table in one PATCH, unknown and duplicate mappings', async () => {
@@ -134,10 +143,10 @@ describe('read back', () => {
     const listed = JSON.stringify((await w.raw('GET', `${BASE}/clickpipes`)).json);
     for (const field of ['"credentials"', '"accessKey"', '"serviceAccountKey"', '"connectionString"', '-secret-value']) expect(listed).not.toContain(field);
     const kafka = (await w.client.listClickPipes(SVC)).find((p) => p.name === 'kafka-pipe')!;
-    expect(kafka.destination).toEqual({ database: 'default', table: 'events', managedTable: true, tableDefinition: { engine: { type: 'MergeTree()' }, sortingKey: ['id'] }, columns: [{ name: 'id', type: 'UInt64' }] });
+    expect(kafka.destination).toEqual({ database: 'default', table: 'events', managedTable: true, tableDefinition: { engine: { type: 'MergeTree' }, sortingKey: ['id'] }, columns: [{ name: 'id', type: 'UInt64' }] });
     expect(kafka.source.kafka!.consumerGroup).toBe(`clickpipes-${kafka.id}`);
     const kinesis = (await w.client.listClickPipes(SVC)).find((p) => p.name === 'kinesis-pipe')!;
-    expect(kinesis.destination.tableDefinition).toEqual({ engine: { type: 'MergeTree()' }, sortingKey: null });
+    expect(kinesis.destination.tableDefinition).toEqual({ engine: { type: 'MergeTree' }, sortingKey: [] });
     const pg = (await w.client.listClickPipes(SVC)).find((p) => p.name === 'postgres-pipe')!;
     expect(pg.destination).toEqual({ database: 'default' });
     expect(pg.scaling).toBeUndefined();
