@@ -7,6 +7,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** stdout is a terminal: colour and live progress are allowed. */
   readonly isTTY: boolean;
+  /** Where `.pipeform/` (ledger, embedded sandbox) lives and relative paths in plan files start. */
+  readonly cwd: string;
   /** Resolves on SIGINT or SIGTERM: long-running commands (the sandbox) stop cleanly then. */
   untilInterrupted(): Promise<void>;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PipeformError } from '../errors.js';
+import { planCommand, type PlanFlags } from './commands/plan.js';
 import { sandboxCommand, type SandboxFlags } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
@@ -29,6 +30,27 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .argument('[paths...]', 'manifest files or directories', ['.'])
     .action((paths: string[]) => {
       exitCode = validateCommand(paths, io);
+    });
+
+  const collect = (v: string, all: string[]) => [...all, v];
+  program
+    .command('plan')
+    .description('show what apply would change: manifests against the live pipes')
+    .argument('[paths...]', 'manifest files or directories', ['.'])
+    .option('--format <format>', 'text, markdown (a pull-request comment) or json', 'text')
+    .option('--out <file>', 'save the plan for `pipeform apply FILE`')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)')
+    .option('--target <address>', 'plan only this address, service or pattern (repeatable)', collect, [])
+    .option('--exclude <address>', 'leave out this address, service or pattern (repeatable)', collect, [])
+    .option('--prune', 'delete live pipes no manifest declares (protected ones excepted)')
+    .option('--allow-replace', 'allow changes that delete and recreate a pipe')
+    .option('--rotate-secrets', 'send every secret again, also when the ledger cannot tell whether it changed')
+    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
+    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
+    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
+    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
+    .action(async (paths: string[], flags: PlanFlags) => {
+      exitCode = await planCommand(paths, flags, io);
     });
 
   program

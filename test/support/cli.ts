@@ -13,7 +13,7 @@ export interface CliResult {
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = `${REPO_ROOT}dist/cli/main.js`;
 
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string> = {}, cwd: string = REPO_ROOT): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const exitCode = await run(args, {
@@ -21,6 +21,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     stderr: { write: (s: string) => (stderr += s) },
     env,
     isTTY: false,
+    cwd,
     untilInterrupted: () => Promise.resolve(),
   });
   return { exitCode, stdout, stderr };

@@ -1,0 +1,109 @@
+/**
+ * `pipeform plan`: manifests → desired; live services → live; the ledger; then the pure plan(), rendered
+ * as text, markdown or json. Exit 1 on invalid input or a plan apply would refuse; 2 with changes under
+ * --detailed-exitcode; 0 otherwise.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { formatDiagnostic } from '../../manifest/diagnostic.js';
+import { loadManifests } from '../../manifest/load.js';
+import type { ManifestSet } from '../../manifest/model.js';
+import { processResolveEnv } from '../../manifest/resolve.js';
+import { userError } from '../../errors.js';
+import { buildDesired, type Desired } from '../../plan/desired.js';
+import { manifestDigest, type PlanFile } from '../../plan/plan-file.js';
+import { plan } from '../../plan/plan.js';
+import { renderJson } from '../../plan/render/json.js';
+import { renderMarkdown } from '../../plan/render/markdown.js';
+import { renderText } from '../../plan/render/text.js';
+import type { Plan } from '../../plan/types.js';
+import { readLedger, type Ledger } from '../../state/ledger.js';
+import { readLive } from '../../state/live.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { connect, type ConnectFlags } from '../connect.js';
+import { colorsFor, type CliIo } from '../io.js';
+
+export interface PlanFlags extends ConnectFlags {
+  readonly out?: string;
+  readonly format: string;
+  readonly detailedExitcode?: boolean;
+  readonly target: string[];
+  readonly exclude: string[];
+  readonly prune?: boolean;
+  readonly allowReplace?: boolean;
+  readonly rotateSecrets?: boolean;
+  readonly ledger?: string;
+}
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+
+export interface Planned {
+  readonly set: ManifestSet;
+  readonly desired: Desired;
+  readonly plan: Plan;
+  readonly ledger: Ledger;
+  readonly ledgerPath: string;
+}
+
+/** Loads, reads and plans; shared with apply. Undefined (after printing the diagnostics) on invalid manifests. */
+export async function computePlan(paths: string[], flags: PlanFlags, io: CliIo): Promise<Planned | undefined> {
+  const loaded = loadManifests(paths);
+  if (!loaded.set) {
+    for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    io.stderr.write(`✗ ${loaded.diagnostics.length} error(s) in the manifests; nothing was read or changed\n`);
+    return undefined;
+  }
+  const ledgerPath = resolvePath(io, flags.ledger ?? join('.pipeform', 'ledger.json'));
+  const ledger = readLedger(ledgerPath);
+  const connection = await connect(flags, io);
+  try {
+    const desired = buildDesired(loaded.set, processResolveEnv(io.env, io.cwd), connection.keySecret);
+    const unresolved = desired.services.filter((s) => s.organizationId === '' || s.serviceId === '');
+    if (unresolved.length > 0) throw userError('UNRESOLVED_SERVICE', desired.problems.filter((p) => unresolved.some((s) => p.startsWith(`${s.alias}:`))).join('\n'));
+    const live = await readLive(connection.client, desired, { prune: flags.prune });
+    const result = plan(desired, live, ledger, {
+      prune: flags.prune, allowReplace: flags.allowReplace, rotateSecrets: flags.rotateSecrets, target: flags.target, exclude: flags.exclude,
+    });
+    return { set: loaded.set, desired, plan: result, ledger, ledgerPath };
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function planCommand(paths: string[], flags: PlanFlags, io: CliIo): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(flags.format)) throw userError('USAGE', `--format must be one of ${FORMATS.join(', ')}, got "${flags.format}"`);
+  const planned = await computePlan(paths, flags, io);
+  if (!planned) return 1;
+  const { plan: p } = planned;
+  switch (flags.format) {
+    case 'json':
+      io.stdout.write(renderJson(p));
+      break;
+    case 'markdown':
+      io.stdout.write(renderMarkdown(p));
+      break;
+    default:
+      io.stdout.write(renderText(p, colorsFor(io)));
+  }
+  if (flags.out) {
+    if (p.errors.length > 0) {
+      io.stderr.write(`not saved to ${flags.out}: apply would refuse a plan with errors\n`);
+    } else {
+      const file: PlanFile = {
+        pipeformPlan: 1,
+        createdAt: new Date().toISOString(),
+        manifestDigest: manifestDigest(planned.set.files.map((f) => ({ path: relative(io.cwd, resolvePath(io, f)), content: readFileSync(f) }))),
+        services: Object.fromEntries(planned.desired.services.map((s) => [s.alias, { organizationId: s.organizationId, serviceId: s.serviceId }])),
+        plan: p,
+      };
+      writeFileAtomic(resolvePath(io, flags.out), `${JSON.stringify(file, null, 2)}\n`);
+      io.stderr.write(`saved the plan to ${flags.out}; apply it with: pipeform apply ${flags.out}\n`);
+    }
+  }
+  if (p.errors.length > 0) return 1;
+  return flags.detailedExitcode && p.changes ? 2 : 0;
+}
+
+function resolvePath(io: CliIo, p: string): string {
+  return isAbsolute(p) ? p : join(io.cwd, p);
+}

@@ -1,0 +1,66 @@
+/**
+ * How a command reaches ClickHouse Cloud: the real API (credentials from CLICKHOUSE_KEY_ID /
+ * CLICKHOUSE_KEY_SECRET, URL from --api-url or CLICKHOUSE_API_URL), or with --sandbox the embedded sandbox
+ * on its data file `.pipeform/sandbox.json`, so successive commands see one world (design §5).
+ */
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import { CloudClient } from '../api/client.js';
+import { RateLimiter } from '../api/rate-limiter.js';
+import { Transport } from '../api/transport.js';
+import { userError } from '../errors.js';
+import { Sandbox } from '../sandbox/server.js';
+import { systemClock } from '../util/clock.js';
+import type { CliIo } from './io.js';
+
+export interface ConnectFlags {
+  readonly sandbox?: boolean;
+  readonly apiUrl?: string;
+  readonly apiRate?: string;
+}
+
+export interface Connection {
+  readonly client: CloudClient;
+  /** The key secret fingerprints are keyed with; it never leaves the process. */
+  readonly keySecret: string;
+  readonly target: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_API_URL = 'https://api.clickhouse.cloud';
+/** Lifecycle phase of the embedded sandbox: short, so a demo apply finishes in seconds. */
+const EMBEDDED_LIFECYCLE_MS = 500;
+
+export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connection> {
+  const rate = flags.apiRate === undefined ? undefined : Number(flags.apiRate);
+  if (rate !== undefined && (!Number.isInteger(rate) || rate < 0 || rate > 10_000)) {
+    throw userError('USAGE', `--api-rate must be a whole number of requests per 10 s (0 = unpaced), got "${flags.apiRate}"`);
+  }
+  if (flags.sandbox) {
+    const lifecycleMs = Number(io.env.PIPEFORM_SANDBOX_LIFECYCLE_MS ?? EMBEDDED_LIFECYCLE_MS);
+    const sandbox = await Sandbox.start({ dataFile: join(io.cwd, '.pipeform', 'sandbox.json'), lifecycleMs });
+    // The embedded sandbox has no rate limit: pace only when asked.
+    const client = makeClient(sandbox.url, 'sandbox', 'sandbox', rate ?? 0);
+    return { client, keySecret: 'sandbox', target: 'the embedded sandbox (.pipeform/sandbox.json)', close: () => sandbox.close() };
+  }
+  const keyId = io.env.CLICKHOUSE_KEY_ID;
+  const keySecret = io.env.CLICKHOUSE_KEY_SECRET;
+  if (!keyId || !keySecret) {
+    throw userError('NO_CREDENTIALS', 'set CLICKHOUSE_KEY_ID and CLICKHOUSE_KEY_SECRET to an API key of the organization, or pass --sandbox to use the embedded sandbox');
+  }
+  const url = flags.apiUrl ?? io.env.CLICKHOUSE_API_URL ?? DEFAULT_API_URL;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw userError('USAGE', `the API URL "${url}" is not an http(s) URL`);
+  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10), keySecret, target: url, close: async () => {} };
+}
+
+function makeClient(baseUrl: string, keyId: string, keySecret: string, rate: number): CloudClient {
+  const transport = new Transport({
+    baseUrl,
+    keyId,
+    keySecret,
+    dispatcher: new Agent({ keepAliveTimeout: 10_000, connections: 16 }),
+    limiter: new RateLimiter({ limit: rate, windowMs: 10_000 }, systemClock),
+    userAgent: 'pipeform',
+  });
+  return new CloudClient(transport);
+}

@@ -1,0 +1,42 @@
+/**
+ * The lifecycle as the plan sees it (API notes §5): which observed states count as running or stopped.
+ * The observed state itself is never a diff; only a desired state the pipe is not heading to is.
+ */
+import type { ClickPipeState } from '../api/types.js';
+import { assertNever } from '../util/assert-never.js';
+
+export type ObservedPhase = 'running' | 'stopped' | 'failed' | 'completed' | 'unknown';
+
+export function observedPhase(state: ClickPipeState): ObservedPhase {
+  switch (state) {
+    case 'Provisioning':
+    case 'Running':
+    case 'Setup':
+    case 'Snapshot':
+    case 'Modifying':
+    case 'Resync':
+    case 'Degraded':
+      return 'running';
+    case 'Stopped':
+    case 'Stopping':
+    case 'Paused':
+    case 'Pausing':
+      return 'stopped';
+    case 'Failed':
+    case 'InternalError':
+      return 'failed';
+    case 'Completed':
+      return 'completed';
+    case 'Unknown':
+      return 'unknown';
+    default:
+      return assertNever(state);
+  }
+}
+
+/** The state command that moves a pipe towards the desired state, if any. */
+export function stateCommandFor(desired: 'running' | 'stopped', state: ClickPipeState): 'start' | 'stop' | undefined {
+  const phase = observedPhase(state);
+  if (desired === 'running') return phase === 'stopped' || (phase === 'failed' && state === 'Failed') ? 'start' : undefined;
+  return phase === 'running' || state === 'Failed' ? 'stop' : undefined;
+}
