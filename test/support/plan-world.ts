@@ -22,8 +22,6 @@ export const SECRET_ENV: Record<string, string> = { KAFKA_PASSWORD: 'kafka-pw-1'
 export const SECRET_FILES: Record<string, string> = { '/m/sa.json': '{"k":"pubsub-key"}', '/m/bq.json': '{"k":"bq-key"}' };
 export const PHASE = 1000;
 
-let ids = 0;
-const nextId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
 
 export class PlanWorld {
   now = 1_700_000_000_000;
@@ -31,10 +29,11 @@ export class PlanWorld {
   env: Record<string, string | undefined> = { ...SECRET_ENV };
   files: Record<string, string> = { ...SECRET_FILES };
   readonly world: World;
+  private ids = 0;
 
   constructor(options: { quantityStrings?: boolean; zeroScaling?: boolean; legacyReadback?: boolean } = {}) {
     this.world = new World({ services: [] }, {
-      now: () => this.now, startIdle: false, phaseMs: PHASE, newId: nextId,
+      now: () => this.now, startIdle: false, phaseMs: PHASE, newId: () => `00000000-0000-4000-8000-${String(++this.ids).padStart(12, '0')}`,
       zeroScaling: options.zeroScaling ?? false, quantityStrings: options.quantityStrings ?? false, legacyReadback: options.legacyReadback ?? false,
     });
   }
