@@ -8,7 +8,7 @@ import type { ClickPipe } from '../api/types.js';
 import { SOURCE_FAMILIES, type SourceFamily } from '../manifest/model.js';
 import type { Ledger } from '../state/ledger.js';
 import { observedPhase, stateCommandFor } from '../state/lifecycle.js';
-import type { Live, LiveService } from '../state/live.js';
+import { wellFormed, type Live, type LiveService } from '../state/live.js';
 import { canonical, flatten, type Flat } from '../state/normalize.js';
 import type { Desired, DesiredPipe, DesiredService } from './desired.js';
 import { diffPipe } from './diff.js';
@@ -25,11 +25,12 @@ export function plan(desired: Desired, live: Live, ledger: Ledger, options: Plan
   const missingSecrets: PlanNote[] = [];
 
   for (const service of desired.services) {
-    const liveService = live[service.alias];
-    if (!liveService) {
+    const read = live[service.alias];
+    if (!read) {
       errors.push({ address: service.alias, message: 'the live state of this service was not read' });
       continue;
     }
+    const liveService = wellFormed(read, (address, message) => warnings.push({ address, message }));
     const endpoints = planEndpoints(service, desired.endpoints.filter((e) => e.service === service.alias), liveService);
     actions.push(...endpoints.actions);
     const ctx: ServiceContext = { service, live: liveService, ledger, options, endpoints: endpoints.createStep, nameOfId: endpoints.nameOfId, warnings, errors, missingSecrets };
@@ -83,8 +84,9 @@ function planPipe(d: DesiredPipe, ctx: ServiceContext, claimed: Set<string>): Ac
     return { ...base, kind: 'create', changes: creationFields(d), risk: 'safe', reasons: [], steps: chain.steps };
   }
   claimed.add(livePipe.id);
-  const ledgerEntry = ctx.ledger.pipes[d.address];
-  const tracked = ledgerEntry?.id === livePipe.id;
+  // By id: a renamed pipe keeps its ledger entry under its old address until apply moves it.
+  const ledgerEntry = ctx.ledger.pipes[d.address]?.id === livePipe.id ? ctx.ledger.pipes[d.address] : Object.values(ctx.ledger.pipes).find((e) => e.id === livePipe.id);
+  const tracked = ledgerEntry !== undefined;
   const liveFamily = familyOf(livePipe);
   const liveFlat = flatten(livePipe as unknown as Record<string, unknown>, { family: liveFamily, pipeId: livePipe.id, endpointName: (id) => ctx.nameOfId.get(id) });
   const { changes, unknowns } = diffPipe(d, liveFlat, { ledger: tracked ? ledgerEntry : undefined, rotateSecrets: ctx.options.rotateSecrets === true });
@@ -106,15 +108,16 @@ function planPipe(d: DesiredPipe, ctx: ServiceContext, claimed: Set<string>): Ac
     requireSecrets(d, d.secrets.map((s) => s.path), ctx.missingSecrets);
     const protectedBy = d.protect || (tracked && ledgerEntry?.protect === true);
     const refused = protectedBy
-      ? `${d.address} needs replacing but is protected (lifecycle.protect); remove the protection to let it be recreated`
+      ? 'needs replacing but is protected (lifecycle.protect); remove the protection to let it be recreated'
       : ctx.options.allowReplace
         ? undefined
-        : `${d.address} needs replacing (delete and create); run with --allow-replace to allow it`;
+        : 'needs replacing (delete and create); run with --allow-replace to allow it';
     const cdc = isDatabaseFamily(d.family) ? [`the destination tables of a CDC pipe are not dropped by a delete: drop them before the new pipe snapshots`] : [];
     return { ...common, kind: 'replace', changes: all, risk: 'replace', reasons: [...replaceWhy, ...cdc], steps: chain.steps, ...(refused ? { refused } : {}) };
   }
 
   const rename = livePipe.name !== d.name;
+  if (rename) all.unshift({ path: 'name', policy: 'update', before: livePipe.name, after: d.name, reason: 'renamed in place (PATCH)', risk: 'safe' });
   const chain = new Chain(d.address, d.service, livePipe.id);
   updateSteps(chain, d, livePipe.state, all, rename, endpointDeps);
   const patchedSecrets = all.filter((c) => c.policy === 'secret').map((c) => c.path);
@@ -160,7 +163,7 @@ function planUndeclared(ctx: ServiceContext, claimed: Set<string>, declared: rea
     }
     const chain = new Chain(address, ctx.service.alias, p.id);
     chain.add({ op: 'deletePipe' });
-    const refused = entry?.protect ? `${address} is protected (lifecycle.protect when last applied); set protect: false in its manifest and apply before removing it` : undefined;
+    const refused = entry?.protect ? 'is protected (lifecycle.protect when last applied); set protect: false in its manifest and apply before removing it' : undefined;
     out.push({
       address, resource: 'pipe', service: ctx.service.alias, kind: 'delete', name: p.name, family: familyOf(p), liveId: p.id, liveState: p.state,
       changes: [], risk: 'delete', reasons: [ctx.service.prune ? 'no manifest declares it and the service has prune: true' : 'no manifest declares it (--prune)'],

@@ -52,3 +52,24 @@ async function readCdcScaling(client: CloudClient, ref: ServiceRef): Promise<Cdc
     throw err;
   }
 }
+
+/**
+ * The live side as plan() may rely on it: lists are lists, every pipe has a string id and name and an
+ * object source and destination. Anything else the API might send is coerced or left out with a warning,
+ * so one odd object never stops planning the others.
+ */
+export function wellFormed(s: LiveService, warn: (address: string, message: string) => void): LiveService {
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const pipes: ClickPipe[] = [];
+  for (const p of Array.isArray(s.pipes) ? s.pipes : []) {
+    if (!isObj(p) || typeof p.id !== 'string' || typeof p.name !== 'string') {
+      warn(s.alias, 'the API listed a pipe without an id or name; it is left out of the plan');
+      continue;
+    }
+    pipes.push({ ...p, state: typeof p.state === 'string' ? p.state : 'Unknown', source: isObj(p.source) ? p.source : {}, destination: isObj(p.destination) ? p.destination : {} });
+  }
+  const endpoints = Array.isArray(s.endpoints) ? s.endpoints.filter((e) => isObj(e) && typeof e.id === 'string') : s.endpoints === undefined ? undefined : [];
+  const cdc = s.cdcScaling;
+  const cdcScaling = cdc === 'unavailable' || cdc === undefined || isObj(cdc) ? cdc : undefined;
+  return { ...s, pipes, endpoints, cdcScaling };
+}

@@ -98,7 +98,7 @@ describe('plan: one policy class at a time', () => {
     const { w } = world(service(), base);
     const changed = [service(), edit(base, (p) => { p.spec.source.kafka.brokers = 'other:9092'; })];
     const refused = w.plan(changed);
-    expect(refused.errors).toEqual([{ address: 'prod/events', message: 'prod/events needs replacing (delete and create); run with --allow-replace to allow it' }]);
+    expect(refused.errors).toEqual([{ address: 'prod/events', message: 'needs replacing (delete and create); run with --allow-replace to allow it' }]);
     const a = only(w.plan(changed, { allowReplace: true }));
     expect(a.kind).toBe('replace');
     expect(a.reasons).toEqual(['source.kafka.brokers: forces replacement']);
@@ -110,7 +110,7 @@ describe('plan: one policy class at a time', () => {
     const base = edit(pipe('kafka'), (p) => { p.spec.lifecycle = { protect: true }; });
     const { w } = world(service(), base);
     const p = w.plan([service(), edit(base, (x) => { x.spec.source.kafka.topics = 'other'; })], { allowReplace: true });
-    expect(p.errors.map((e) => e.message)).toEqual(['prod/events needs replacing but is protected (lifecycle.protect); remove the protection to let it be recreated']);
+    expect(p.errors.map((e) => e.message)).toEqual(['needs replacing but is protected (lifecycle.protect); remove the protection to let it be recreated']);
   });
 
   it('BigQuery: any change is a replace', () => {

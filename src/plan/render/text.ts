@@ -10,7 +10,7 @@ export function renderText(plan: Plan, c: Colors): string {
   for (const a of shown(plan)) {
     out.push(paint(MARKER[a.kind], `${MARKER[a.kind]} ${actionTitle(a)}`) + riskTag(a, c));
     for (const r of a.reasons) out.push(`    # ${r}`);
-    if (a.refused) out.push(c.red(`    ! ${a.refused}`));
+    if (a.refused) out.push(c.red(`    ! refused: ${a.refused}`));
     for (const ch of a.changes) {
       const { marker, text } = changeLine(ch, a.kind === 'create');
       const why = a.kind === 'create' ? '' : c.dim(`  (${ch.reason})`);
