@@ -66,7 +66,7 @@ export function wellFormed(s: LiveService, warn: (address: string, message: stri
       warn(s.alias, 'the API listed a pipe without an id or name; it is left out of the plan');
       continue;
     }
-    pipes.push({ ...p, state: typeof p.state === 'string' ? p.state : 'Unknown', source: isObj(p.source) ? p.source : {}, destination: isObj(p.destination) ? p.destination : {} });
+    pipes.push({ ...(p as unknown as ClickPipe), state: (typeof p.state === 'string' ? p.state : 'Unknown') as ClickPipe['state'], source: isObj(p.source) ? p.source : {}, destination: isObj(p.destination) ? p.destination : {} });
   }
   const endpoints = Array.isArray(s.endpoints) ? s.endpoints.filter((e) => isObj(e) && typeof e.id === 'string') : s.endpoints === undefined ? undefined : [];
   const cdc = s.cdcScaling;

@@ -32,7 +32,7 @@ export class PlanWorld {
   private ids = 0;
 
   constructor(options: { quantityStrings?: boolean; zeroScaling?: boolean; legacyReadback?: boolean } = {}) {
-    this.world = new World({ services: [] }, {
+    this.world = new World({ version: 1, services: [] }, {
       now: () => this.now, startIdle: false, phaseMs: PHASE, newId: () => `00000000-0000-4000-8000-${String(++this.ids).padStart(12, '0')}`,
       zeroScaling: options.zeroScaling ?? false, quantityStrings: options.quantityStrings ?? false, legacyReadback: options.legacyReadback ?? false,
     });

@@ -6,10 +6,10 @@ export const MARKER: Record<ActionKind, string> = { create: '+', update: '~', re
 
 const MAX_VALUE = 120;
 
-/** A value as the plan shows it: JSON, shortened when long (certificates), never a secret (they carry only notes). */
+/** A value as the plan shows it: JSON, long strings (certificates) shortened, never a secret (they carry only notes). */
 export function showValue(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
-  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 12)}…(${s.length} chars)` : s;
+  const s = JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' && s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 12)}…(${s.length} chars)` : s;
 }
 
 export function changeLine(c: FieldChange, creating: boolean): { marker: string; text: string } {
