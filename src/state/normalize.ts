@@ -3,7 +3,7 @@
  * record of field path → comparable value, so that values the API spells differently but means the same
  * compare equal. Every rule here is listed in the plan issue's note and has a test:
  *
- *  1. null and absent are the same (dropped); an empty list and absent are the same (`sortingKey: null` is `[]`).
+ *  1. null and absent are the same (dropped); the diff takes an empty list and absent as the same (`sortingKey: null` is `[]`).
  *  2. engine type "MergeTree()" is "MergeTree".
  *  3. scaling CPU/memory quantity strings ("500m", "1Gi", "512Mi", bytes) become millicores / GiB.
  *  4. transient zeros right after a scaling change (replicas < 1, CPU < 125, memory < 0.5) are unknown, not
@@ -96,9 +96,6 @@ const SPECIAL: Record<string, Special> = {
   },
   'destination.tableDefinition.engine.type': (path, value, out) => {
     out[path] = typeof value === 'string' ? value.replace(/\(\s*\)$/, '') : value;
-  },
-  'destination.tableDefinition.sortingKey': (path, value, out) => {
-    out[path] = Array.isArray(value) ? value : [];
   },
   'source.*.consumerGroup': (path, value, out, ctx) => {
     if (ctx.pipeId !== undefined && value === `clickpipes-${ctx.pipeId}`) return;

@@ -3,6 +3,7 @@
  * (kind, changes, steps, risk), against live pipes the sandbox World produced.
  */
 import { describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan/plan.js';
 import type { Action, Plan } from '../../src/plan/types.js';
 import { PlanWorld } from '../support/plan-world.js';
 import { edit, endpoint, pipe, service } from '../support/world.js';
@@ -179,6 +180,16 @@ describe('plan: one policy class at a time', () => {
     expect([changes(start), steps(start)]).toEqual([[['state', 'state', 'Stopped', 'running', 'safe']], [{ op: 'state', command: 'start' }]]);
     w.now -= 9_500; // mid-provisioning: still no diff
     expect(w.plan([service(), pipe('kafka')]).changes).toBe(false);
+  });
+
+  it('a Failed or InternalError pipe is warned about and never blocks the others', () => {
+    const { w, d } = world(service(), pipe('kafka', 'a'), pipe('kinesis', 'b'));
+    const live = w.live(d);
+    const pipes = live.prod!.pipes.map((p) => (p.name === 'a' ? { ...p, state: 'InternalError' as const } : p));
+    const p = plan(d, { prod: { ...live.prod!, pipes } }, w.ledger);
+    expect(p.warnings).toEqual([{ address: 'prod/a', message: 'the live pipe is InternalError; the plan goes on with the others' }]);
+    const changedB = w.desired(service(), pipe('kafka', 'a'), edit(pipe('kinesis', 'b'), (x) => { x.spec.source.kinesis.iamRole = 'arn:aws:iam::123456789012:role/x'; }));
+    expect(plan(changedB, { prod: { ...live.prod!, pipes } }, w.ledger).actions.map((a) => [a.address, a.kind])).toEqual([['prod/a', 'noop'], ['prod/b', 'update']]);
   });
 
   it('deletes only under prune; protected pipes stay, also when their manifest is gone', () => {
