@@ -24,6 +24,8 @@ export interface Connection {
   /** The key secret fingerprints are keyed with; it never leaves the process. */
   readonly keySecret: string;
   readonly target: string;
+  /** How often apply lists a service while pipes in it are waited on. */
+  readonly pollMs: number;
   close(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
     const sandbox = await Sandbox.start({ dataFile: join(io.cwd, '.pipeform', 'sandbox.json'), lifecycleMs });
     // The embedded sandbox has no rate limit: pace only when asked.
     const client = makeClient(sandbox.url, 'sandbox', 'sandbox', rate ?? 0);
-    return { client, keySecret: 'sandbox', target: 'the embedded sandbox (.pipeform/sandbox.json)', close: () => sandbox.close() };
+    return { client, keySecret: 'sandbox', target: 'the embedded sandbox (.pipeform/sandbox.json)', pollMs: pollMs(io, Math.max(50, lifecycleMs / 2)), close: () => sandbox.close() };
   }
   const keyId = io.env.CLICKHOUSE_KEY_ID;
   const keySecret = io.env.CLICKHOUSE_KEY_SECRET;
@@ -50,7 +52,15 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
   }
   const url = flags.apiUrl ?? io.env.CLICKHOUSE_API_URL ?? DEFAULT_API_URL;
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw userError('USAGE', `the API URL "${url}" is not an http(s) URL`);
-  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10), keySecret, target: url, close: async () => {} };
+  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10), keySecret, target: url, pollMs: pollMs(io, REAL_POLL_MS), close: async () => {} };
+}
+
+/** One list per service every 5 s leaves most of the 10-per-10-s budget to the calls that change things. */
+const REAL_POLL_MS = 5000;
+
+function pollMs(io: CliIo, fallback: number): number {
+  const v = Number(io.env.PIPEFORM_POLL_MS);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 function makeClient(baseUrl: string, keyId: string, keySecret: string, rate: number): CloudClient {

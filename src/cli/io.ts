@@ -9,6 +9,8 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Where `.pipeform/` (ledger, embedded sandbox) lives and relative paths in plan files start. */
   readonly cwd: string;
+  /** Asks a question on the terminal; resolves with the answer line (only called when isTTY). */
+  ask(question: string): Promise<string>;
   /** Resolves on SIGINT or SIGTERM: long-running commands (the sandbox) stop cleanly then. */
   untilInterrupted(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The process boundary: the only place that reads process.argv and sets the exit code.
+import { createInterface } from 'node:readline/promises';
 import { run } from './program.js';
 
 const code = await run(process.argv.slice(2), {
@@ -8,6 +9,14 @@ const code = await run(process.argv.slice(2), {
   env: process.env,
   isTTY: process.stdout.isTTY === true,
   cwd: process.cwd(),
+  ask: async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
   untilInterrupted: () => new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

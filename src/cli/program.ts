@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PipeformError } from '../errors.js';
+import { applyCommand, type ApplyFlags } from './commands/apply.js';
 import { planCommand, type PlanFlags } from './commands/plan.js';
 import { sandboxCommand, type SandboxFlags } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
@@ -51,6 +52,29 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
     .action(async (paths: string[], flags: PlanFlags) => {
       exitCode = await planCommand(paths, flags, io);
+    });
+
+  program
+    .command('apply')
+    .description('make the live pipes match the manifests (or apply a saved plan file exactly)')
+    .argument('[paths...]', 'manifest files or directories, or one plan file from `plan --out`', ['.'])
+    .option('--auto-approve', 'apply without asking (needed off a terminal, unless a plan file is given)')
+    .option('--parallelism <n>', 'objects changed at the same time', '4')
+    .option('--timeout <duration>', 'how long each pipe may take to reach its target state', '30m')
+    .option('--no-wait', 'do not wait for pipes to reach their target state')
+    .option('--progress-port <port>', 'serve GET /api/v1/progress on 127.0.0.1 during the apply')
+    .option('--format <format>', 'text, or json (one progress event per line)', 'text')
+    .option('--target <address>', 'apply only this address, service or pattern (repeatable)', collect, [])
+    .option('--exclude <address>', 'leave out this address, service or pattern (repeatable)', collect, [])
+    .option('--prune', 'delete live pipes no manifest declares (protected ones excepted)')
+    .option('--allow-replace', 'allow changes that delete and recreate a pipe')
+    .option('--rotate-secrets', 'send every secret again')
+    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
+    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
+    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
+    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
+    .action(async (paths: string[], flags: ApplyFlags) => {
+      exitCode = await applyCommand(paths, flags, io);
     });
 
   program

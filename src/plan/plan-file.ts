@@ -4,11 +4,14 @@
  * when the manifests or any touched object changed since. Holds references, never secret values.
  */
 import { createHash } from 'node:crypto';
-import type { Plan } from './types.js';
+import type { Plan, PlanOptions } from './types.js';
 
 export interface PlanFile {
   readonly pipeformPlan: 1;
   readonly createdAt: string;
+  /** The manifest paths the plan was made from, relative to the working directory. */
+  readonly paths: readonly string[];
+  readonly options: PlanOptions;
   /** sha256 over the manifest files (path and content), in order. */
   readonly manifestDigest: string;
   /** Service alias → its coordinates, so apply reaches the same services. */

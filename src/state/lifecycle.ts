@@ -42,3 +42,32 @@ export function stateCommandFor(desired: 'running' | 'stopped', state: ClickPipe
   if (desired === 'running') return phase === 'stopped' || (phase === 'failed' && state === 'Failed') ? 'start' : undefined;
   return phase === 'running' || state === 'Failed' ? 'stop' : undefined;
 }
+
+export type Health = 'Healthy' | 'Progressing' | 'Suspended' | 'Degraded' | 'Missing' | 'Unknown';
+
+/** Database families: their initial snapshot can take hours, so Snapshot already counts as arrived. */
+const DATABASE = new Set(['postgres', 'mysql', 'mongodb', 'bigquery']);
+
+/**
+ * Whether a pipe has reached the state apply waits for (API notes §7): running → Running or Completed
+ * (one-off object storage, snapshot-only CDC), or Snapshot for database pipes; stopped → Stopped or Paused.
+ */
+export function atTarget(desired: 'running' | 'stopped', state: ClickPipeState, family: string): boolean {
+  if (desired === 'stopped') return state === 'Stopped' || state === 'Paused';
+  return state === 'Running' || state === 'Completed' || (state === 'Snapshot' && DATABASE.has(family));
+}
+
+/** A state the pipe will not leave on its own: waiting on it is pointless. */
+export function isFailure(state: ClickPipeState): boolean {
+  return state === 'Failed' || state === 'InternalError';
+}
+
+/** Argo CD-style health of a pipe against its desired state; Missing when there is no live pipe. */
+export function healthOf(desired: 'running' | 'stopped' | undefined, state: ClickPipeState | undefined, family: string): Health {
+  if (state === undefined) return 'Missing';
+  if (isFailure(state) || state === 'Degraded') return 'Degraded';
+  if (state === 'Unknown' || observedPhase(state) === 'unknown') return 'Unknown';
+  const want = desired ?? 'running';
+  if (atTarget(want, state, family)) return want === 'stopped' ? 'Suspended' : 'Healthy';
+  return 'Progressing';
+}

@@ -13,15 +13,19 @@ export interface CliResult {
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = `${REPO_ROOT}dist/cli/main.js`;
 
-export async function runCli(args: string[], env: Record<string, string> = {}, cwd: string = REPO_ROOT): Promise<CliResult> {
+export async function runCli(args: string[], env: Record<string, string> = {}, cwd: string = REPO_ROOT, tty?: { answer: string }): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const exitCode = await run(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     env,
-    isTTY: false,
+    isTTY: tty !== undefined,
     cwd,
+    ask: async (q: string) => {
+      stdout += q;
+      return tty?.answer ?? '';
+    },
     untilInterrupted: () => Promise.resolve(),
   });
   return { exitCode, stdout, stderr };

@@ -16,11 +16,11 @@ import { plan } from '../../plan/plan.js';
 import { renderJson } from '../../plan/render/json.js';
 import { renderMarkdown } from '../../plan/render/markdown.js';
 import { renderText } from '../../plan/render/text.js';
-import type { Plan } from '../../plan/types.js';
+import type { Plan, PlanOptions } from '../../plan/types.js';
 import { readLedger, type Ledger } from '../../state/ledger.js';
 import { readLive } from '../../state/live.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { connect, type ConnectFlags } from '../connect.js';
+import { connect, type ConnectFlags, type Connection } from '../connect.js';
 import { colorsFor, type CliIo } from '../io.js';
 
 export interface PlanFlags extends ConnectFlags {
@@ -45,26 +45,35 @@ export interface Planned {
   readonly ledgerPath: string;
 }
 
-/** Loads, reads and plans; shared with apply. Undefined (after printing the diagnostics) on invalid manifests. */
-export async function computePlan(paths: string[], flags: PlanFlags, io: CliIo): Promise<Planned | undefined> {
+/** The manifests, or undefined after printing their diagnostics (nothing is read or changed then). */
+export function loadOrReport(paths: readonly string[], io: CliIo): ManifestSet | undefined {
   const loaded = loadManifests(paths);
-  if (!loaded.set) {
-    for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
-    io.stderr.write(`✗ ${loaded.diagnostics.length} error(s) in the manifests; nothing was read or changed\n`);
-    return undefined;
-  }
+  if (loaded.set) return loaded.set;
+  for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+  io.stderr.write(`✗ ${loaded.diagnostics.length} error(s) in the manifests; nothing was read or changed\n`);
+  return undefined;
+}
+
+/** Reads the live side and plans; shared with apply (which plans again afterwards to check convergence). */
+export async function computePlan(set: ManifestSet, flags: PlanFlags, io: CliIo, connection: Connection): Promise<Planned> {
   const ledgerPath = resolvePath(io, flags.ledger ?? join('.pipeform', 'ledger.json'));
   const ledger = readLedger(ledgerPath);
+  const desired = buildDesired(set, processResolveEnv(io.env, io.cwd), connection.keySecret);
+  const unresolved = desired.services.filter((s) => s.organizationId === '' || s.serviceId === '');
+  if (unresolved.length > 0) throw userError('UNRESOLVED_SERVICE', desired.problems.filter((p) => unresolved.some((s) => p.startsWith(`${s.alias}:`))).join('\n'));
+  const live = await readLive(connection.client, desired, { prune: flags.prune });
+  const result = plan(desired, live, ledger, planOptions(flags));
+  return { set, desired, plan: result, ledger, ledgerPath };
+}
+
+export function planOptions(flags: PlanFlags): PlanOptions {
+  return { prune: flags.prune, allowReplace: flags.allowReplace, rotateSecrets: flags.rotateSecrets, target: flags.target, exclude: flags.exclude };
+}
+
+export async function withConnection<T>(flags: ConnectFlags, io: CliIo, f: (c: Connection) => Promise<T>): Promise<T> {
   const connection = await connect(flags, io);
   try {
-    const desired = buildDesired(loaded.set, processResolveEnv(io.env, io.cwd), connection.keySecret);
-    const unresolved = desired.services.filter((s) => s.organizationId === '' || s.serviceId === '');
-    if (unresolved.length > 0) throw userError('UNRESOLVED_SERVICE', desired.problems.filter((p) => unresolved.some((s) => p.startsWith(`${s.alias}:`))).join('\n'));
-    const live = await readLive(connection.client, desired, { prune: flags.prune });
-    const result = plan(desired, live, ledger, {
-      prune: flags.prune, allowReplace: flags.allowReplace, rotateSecrets: flags.rotateSecrets, target: flags.target, exclude: flags.exclude,
-    });
-    return { set: loaded.set, desired, plan: result, ledger, ledgerPath };
+    return await f(connection);
   } finally {
     await connection.close();
   }
@@ -72,8 +81,9 @@ export async function computePlan(paths: string[], flags: PlanFlags, io: CliIo):
 
 export async function planCommand(paths: string[], flags: PlanFlags, io: CliIo): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw userError('USAGE', `--format must be one of ${FORMATS.join(', ')}, got "${flags.format}"`);
-  const planned = await computePlan(paths, flags, io);
-  if (!planned) return 1;
+  const set = loadOrReport(paths, io);
+  if (!set) return 1;
+  const planned = await withConnection(flags, io, (c) => computePlan(set, flags, io, c));
   const { plan: p } = planned;
   switch (flags.format) {
     case 'json':
@@ -92,6 +102,8 @@ export async function planCommand(paths: string[], flags: PlanFlags, io: CliIo):
       const file: PlanFile = {
         pipeformPlan: 1,
         createdAt: new Date().toISOString(),
+        paths: paths.map((x) => relative(io.cwd, resolvePath(io, x)) || '.'),
+        options: planOptions(flags),
         manifestDigest: manifestDigest(planned.set.files.map((f) => ({ path: relative(io.cwd, resolvePath(io, f)), content: readFileSync(f) }))),
         services: Object.fromEntries(planned.desired.services.map((s) => [s.alias, { organizationId: s.organizationId, serviceId: s.serviceId }])),
         plan: p,
@@ -104,6 +116,6 @@ export async function planCommand(paths: string[], flags: PlanFlags, io: CliIo):
   return flags.detailedExitcode && p.changes ? 2 : 0;
 }
 
-function resolvePath(io: CliIo, p: string): string {
+export function resolvePath(io: CliIo, p: string): string {
   return isAbsolute(p) ? p : join(io.cwd, p);
 }
