@@ -3,7 +3,8 @@
  * successful send, lifecycle waits through the shared Waiter.
  */
 import type { CloudClient } from '../api/client.js';
-import type { ClickPipe, ClickPipePostRequest, CreateReversePrivateEndpoint, ServiceRef } from '../api/types.js';
+import { ApiError } from '../api/errors.js';
+import type { ClickPipe, ClickPipePatchRequest, ClickPipePostRequest, CreateReversePrivateEndpoint, ServiceRef } from '../api/types.js';
 import { PipeformError } from '../errors.js';
 import type { ResolveEnv } from '../manifest/resolve.js';
 import { getPath, type Desired, type DesiredPipe } from '../plan/desired.js';
@@ -68,7 +69,7 @@ export async function runStep(step: Step, ctx: StepContext): Promise<void> {
     }
     case 'patchPipe': {
       const id = pipeId();
-      await ctx.client.updateClickPipe(ref, id, resolve(step.body));
+      await patchPaused(ctx, ref, step.address, id, resolve(step.body));
       if (desired) record(ctx, desired, ref, id, desired.secrets.filter((s) => getPath(step.body, s.path) !== undefined).map((s) => s.path));
       return;
     }
@@ -98,6 +99,21 @@ export async function runStep(step: Step, ctx: StepContext): Promise<void> {
       return;
     default:
       assertNever(step);
+  }
+}
+
+/**
+ * The provider's safety net (API notes §6): a CDC edit answered "must be paused to edit" (the pipe resumed
+ * on its own since the plan) pauses the pipe, waits, and sends the PATCH once more.
+ */
+async function patchPaused(ctx: StepContext, ref: ServiceRef, address: string, id: string, body: ClickPipePatchRequest): Promise<void> {
+  try {
+    await ctx.client.updateClickPipe(ref, id, body);
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 400 || !/must be paused to edit/i.test(err.message)) throw err;
+    await ctx.client.changeState(ref, id, 'stop');
+    await waitUntil(ctx, ref, address, id, (p) => p.state === 'Paused' || p.state === 'Stopped', 'until paused');
+    await ctx.client.updateClickPipe(ref, id, body);
   }
 }
 

@@ -15,7 +15,7 @@ import { diffPipe } from './diff.js';
 import { policyOf } from './policy.js';
 import { planCdcScaling, planEndpoints, pruneEndpoints } from './service-objects.js';
 import { selectActions } from './select.js';
-import { Chain, createSteps, endpointRefs, isDatabaseFamily, replaceSteps, updateSteps } from './steps.js';
+import { Chain, createSteps, endpointRefs, isDatabaseFamily, PATCH_COMPANIONS, replaceSteps, updateSteps } from './steps.js';
 import { RISK_ORDER, type Action, type FieldChange, type Plan, type PlanNote, type PlanOptions, type Risk } from './types.js';
 
 export function plan(desired: Desired, live: Live, ledger: Ledger, options: PlanOptions = {}): Plan {
@@ -100,7 +100,8 @@ function planPipe(d: DesiredPipe, ctx: ServiceContext, claimed: Set<string>): Ac
     : [];
   const all = [...changes, ...stateChange];
   const common = { ...base, liveId: livePipe.id, liveState: livePipe.state, liveDigest: digest(liveFlat, d.flat) };
-  const replaceWhy = replaceReasons(d, liveFamily, livePipe, changes);
+  const renamed = livePipe.name !== d.name ? [{ path: 'name', policy: 'update', before: livePipe.name, after: d.name, reason: 'renamed in place (PATCH)', risk: 'safe' } satisfies FieldChange] : [];
+  const replaceWhy = replaceReasons(d, liveFamily, livePipe, [...renamed, ...changes]);
 
   if (replaceWhy.length > 0) {
     const chain = new Chain(d.address, d.service, livePipe.id);
@@ -113,15 +114,16 @@ function planPipe(d: DesiredPipe, ctx: ServiceContext, claimed: Set<string>): Ac
         ? undefined
         : 'needs replacing (delete and create); run with --allow-replace to allow it';
     const cdc = isDatabaseFamily(d.family) ? [`the destination tables of a CDC pipe are not dropped by a delete: drop them before the new pipe snapshots`] : [];
-    return { ...common, kind: 'replace', changes: all, risk: 'replace', reasons: [...replaceWhy, ...cdc], steps: chain.steps, ...(refused ? { refused } : {}) };
+    return { ...common, kind: 'replace', changes: [...renamed, ...all], risk: 'replace', reasons: [...replaceWhy, ...cdc], steps: chain.steps, ...(refused ? { refused } : {}) };
   }
 
-  const rename = livePipe.name !== d.name;
-  if (rename) all.unshift({ path: 'name', policy: 'update', before: livePipe.name, after: d.name, reason: 'renamed in place (PATCH)', risk: 'safe' });
+  const rename = renamed.length > 0;
+  all.unshift(...renamed);
   const chain = new Chain(d.address, d.service, livePipe.id);
   updateSteps(chain, d, livePipe.state, all, rename, endpointDeps);
   const patchedSecrets = all.filter((c) => c.policy === 'secret').map((c) => c.path);
-  const companions = d.family === 'pubsub' && chain.steps.some((s) => s.op === 'patchPipe' && s.purpose === 'update') ? ['source.pubsub.serviceAccountKey'] : [];
+  const sourcePatched = chain.steps.some((s) => s.op === 'patchPipe' && s.purpose === 'update' && (s.body.source as Record<string, unknown> | undefined)?.[d.family] !== undefined);
+  const companions = sourcePatched ? (PATCH_COMPANIONS[d.family] ?? []).map((f) => `source.${d.family}.${f}`) : [];
   requireSecrets(d, [...patchedSecrets, ...companions], ctx.missingSecrets);
   const resnapshot = all.filter((c) => c.risk === 'resnapshot').map((c) => c.path.slice(c.path.indexOf('[') + 1, -1));
   const kind = rename ? 'rename' : !tracked ? 'adopt' : chain.steps.length > 0 ? 'update' : 'noop';

@@ -9,11 +9,23 @@ import { isPlainObject } from '../state/normalize.js';
 import type { DesiredPipe } from './desired.js';
 import type { FieldChange, Step, StepOp } from './types.js';
 
-/** Fields the spec's Patch*Source schemas require in every PATCH of that family (the sandbox enforces them too). */
-const PATCH_COMPANIONS: Partial<Record<SourceFamily, readonly string[]>> = {
+/** Fields the spec's Patch*Source schemas require in every PATCH of that family, mapping edits included. */
+const SPEC_REQUIRED: Partial<Record<SourceFamily, readonly string[]>> = {
   mysql: ['host', 'port'],
   mongodb: ['uri', 'readPreference'],
   pubsub: ['authentication', 'serviceAccountKey'],
+};
+
+/**
+ * Fields that travel with every source edit other than mappings: the spec-required ones and, for database
+ * pipes, the credentials, because the control plane re-validates the connection on such an edit and fails
+ * without them (terraform-provider #617/#618). Mapping edits carry only the spec-required identity.
+ */
+export const PATCH_COMPANIONS: Partial<Record<SourceFamily, readonly string[]>> = {
+  postgres: ['credentials'],
+  mysql: [...SPEC_REQUIRED.mysql!, 'credentials'],
+  mongodb: [...SPEC_REQUIRED.mongodb!, 'credentials'],
+  pubsub: SPEC_REQUIRED.pubsub,
 };
 
 export class Chain {
@@ -80,9 +92,16 @@ export function updateSteps(chain: Chain, d: DesiredPipe, liveState: ClickPipeSt
     const key = `tableMappingsTo`;
     const removed = mappingChanges.filter((c) => c.before !== undefined).map((c) => removalEntry(fam, c.before as Record<string, unknown>));
     const added = mappingChanges.filter((c) => c.after !== undefined).map((c) => c.after);
-    // The API refuses add and remove of the same source table in one PATCH: remove first, then add.
-    if (removed.length > 0) chain.add({ op: 'patchPipe', purpose: 'remove-mappings', body: { source: { [fam]: { [`${key}Remove`]: removed } } } });
-    if (added.length > 0) chain.add({ op: 'patchPipe', purpose: 'add-mappings', body: { source: { [fam]: { [`${key}Add`]: added } } } });
+    // The API refuses add and remove of the same source table in one PATCH: remove first, then add. Each
+    // edit resumes the pipe, so it is paused again between the two.
+    const identity = Object.fromEntries((SPEC_REQUIRED[fam] ?? []).map((f) => [f, source[f]]));
+    if (removed.length > 0) chain.add({ op: 'patchPipe', purpose: 'remove-mappings', body: { source: { [fam]: { ...identity, [`${key}Remove`]: removed } } } });
+    if (removed.length > 0 && added.length > 0) {
+      chain.add({ op: 'wait', until: 'running' });
+      chain.add({ op: 'state', command: 'stop' });
+      chain.add({ op: 'wait', until: 'stopped' });
+    }
+    if (added.length > 0) chain.add({ op: 'patchPipe', purpose: 'add-mappings', body: { source: { [fam]: { ...identity, [`${key}Add`]: added } } } });
     // The API resumes the pipe after a mapping edit (and snapshots added tables).
     chain.add({ op: 'wait', until: 'running' });
     state = 'Running';

@@ -86,6 +86,7 @@ export class Sandbox {
       zeroScaling: this.faults.zeroScaling,
       quantityStrings: this.faults.quantityStrings,
       legacyReadback: this.faults.legacyReadback,
+      dropColumns: this.faults.dropColumns,
     });
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5000;

@@ -13,6 +13,8 @@ export interface WorldOptions extends ViewOptions {
   readonly now: () => number;
   /** New services start idle (the `idle` fault). */
   readonly startIdle: boolean;
+  /** The drop-columns fault: PATCH silently keeps the old columns. */
+  readonly dropColumns?: boolean;
   readonly newId?: () => string;
 }
 
@@ -152,7 +154,7 @@ export class World {
     }
     if (typeof b.name === 'string') pipe.name = b.name;
     if (Array.isArray(b.fieldMappings)) pipe.fieldMappings = structuredClone(b.fieldMappings);
-    if (isObj(b.destination) && Array.isArray(b.destination.columns)) pipe.destination.columns = structuredClone(b.destination.columns);
+    if (isObj(b.destination) && Array.isArray(b.destination.columns) && !this.o.dropColumns) pipe.destination.columns = structuredClone(b.destination.columns);
     // b.settings is ignored on purpose: the real PATCH silently drops it (clickhousectl #824).
     if (mappingsChanged) pipe.timeline = [...life.resumedAfterEdit(pipe.timeline, now, this.o.phaseMs, tablesAdded)];
     pipe.updatedAt = now;

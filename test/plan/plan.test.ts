@@ -81,17 +81,29 @@ describe('plan: one policy class at a time', () => {
     expect(a.resnapshot).toEqual(['public.users']);
     expect(steps(a)).toEqual([
       { op: 'patchPipe', purpose: 'remove-mappings', body: { source: { postgres: { tableMappingsToRemove: [{ sourceSchemaName: 'public', sourceTable: 'users', targetTable: 'users' }] } } } },
+      { op: 'wait', until: 'running' }, { op: 'state', command: 'stop' }, { op: 'wait', until: 'stopped' },
       { op: 'patchPipe', purpose: 'add-mappings', body: { source: { postgres: { tableMappingsToAdd: [{ excludedColumns: ['secret_col'], sourceSchemaName: 'public', sourceTable: 'users', targetTable: 'users' }] } } } },
       { op: 'wait', until: 'running' },
       { op: 'state', command: 'stop' },
     ]);
   });
 
-  it('MySQL connection edit carries host and port (the spec requires them in every PATCH)', () => {
+  it('MySQL source edit carries host and port (the spec requires them) and the credentials (#617); a mapping edit only host and port', () => {
     const base = pipe('mysql');
     const { w } = world(service(), base);
     const a = only(w.plan([service(), edit(base, (p) => { p.spec.source.mysql.settings.pullBatchSize = 5000; })]));
-    expect(steps(a)).toEqual([{ op: 'patchPipe', purpose: 'update', body: { source: { mysql: { settings: { pullBatchSize: 5000 }, host: 'my', port: 3306 } } } }]);
+    expect(steps(a)).toEqual([{ op: 'patchPipe', purpose: 'update', body: { source: { mysql: { settings: { pullBatchSize: 5000 }, host: 'my', port: 3306, credentials: { username: 'u', password: '${env:MY}' } } } } }]);
+    const added = { sourceSchemaName: 'shop', sourceTable: 'items', targetTable: 'items' };
+    const m = only(w.plan([service(), edit(base, (p) => { p.spec.source.mysql.tableMappings.push(added); })]));
+    expect(steps(m)[2]).toEqual({ op: 'patchPipe', purpose: 'add-mappings', body: { source: { mysql: { host: 'my', port: 3306, tableMappingsToAdd: [added] } } } });
+  });
+
+  it('a source edit of a database pipe needs its credentials: reported when they cannot be read', () => {
+    const base = pipe('postgres');
+    const { w } = world(service(), base);
+    delete w.env.PG;
+    const p = w.plan([service(), edit(base, (x) => { x.spec.source.postgres.port = 6432; })]);
+    expect(p.missingSecrets).toEqual([{ address: 'prod/events', message: 'spec.source.postgres.credentials: environment variable PG is not set' }]);
   });
 
   it('replace: refused without --allow-replace, delete then create with it', () => {
