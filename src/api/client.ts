@@ -237,11 +237,14 @@ export class CloudClient {
           const found = await find();
           if (found) return { value: found, recovered: true };
         }
-        if (attempt >= 2) throw err;
+        if (attempt >= MAX_CREATE_ATTEMPTS) throw err;
       }
     }
   }
 }
+
+/** Creates sent at most, each after the service was listed and the object confirmed absent. */
+const MAX_CREATE_ATTEMPTS = 4;
 
 function p(svc: ServiceRef, extra: RouteParams = {}): RouteParams {
   return { organizationId: svc.organizationId, serviceId: svc.serviceId, ...extra };

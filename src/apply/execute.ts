@@ -63,7 +63,12 @@ export async function execute(plan: Plan, ctx: StepContext, options: ExecuteOpti
       // The calls hold a slot; the final wait does not (one list per service answers every waiting pipe).
       const started = await limit(async () => {
         if (halted || !depsOk) return false;
-        for (const s of a.steps) await runOne(s);
+        try {
+          for (const s of a.steps) await runOne(s);
+        } catch (err) {
+          halted = true; // here, not after the slot is freed: the next queued action must already see it
+          throw err;
+        }
         return true;
       });
       if (!started) return finish(a, 'skipped', depsOk ? undefined : 'a step it depends on did not complete');
@@ -71,8 +76,9 @@ export async function execute(plan: Plan, ctx: StepContext, options: ExecuteOpti
       quiet(a, ctx);
       finish(a, 'done');
     } catch (err) {
+      // A pipe slow to reach its state is not a broken one: the others go on.
       const timedOut = err instanceof StepFailed && err.timedOut;
-      if (!timedOut) halted = true; // a slow pipe is not a broken one: the others go on
+      if (!timedOut) halted = true;
       finish(a, timedOut ? 'timeout' : 'failed', err instanceof Error ? err.message : String(err));
     }
   };

@@ -75,7 +75,10 @@ export class ManualClock implements Clock {
       this.scheduled = false;
       this.sleepers.sort((a, b) => a.until - b.until);
       const next = this.sleepers[0];
-      if (next) void this.advance(next.until - this.time);
+      // Keep going while anyone sleeps: an advance can wake one sleeper whose continuation never sleeps again.
+      if (next) void this.advance(next.until - this.time).then(() => {
+        if (this.sleepers.length > 0) this.scheduleAutoAdvance();
+      });
     });
   }
 }
