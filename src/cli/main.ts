@@ -17,9 +17,10 @@ const code = await run(process.argv.slice(2), {
       rl.close();
     }
   },
+  // Handlers stay installed: a second signal while stopping must not kill the process half-way.
   untilInterrupted: () => new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   }),
 });
 process.exitCode = code;

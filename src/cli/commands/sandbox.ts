@@ -28,10 +28,12 @@ export async function sandboxCommand(flags: SandboxFlags, io: CliIo): Promise<nu
     if (err.code === 'EADDRINUSE') throw userError('SANDBOX_PORT', `port ${port} is in use; pass another --port (0 picks a free one)`);
     throw err;
   });
+  // Listen for signals before saying we listen: whoever reads that line may stop us at once.
+  const interrupted = io.untilInterrupted();
   // The key id is shown, never its secret.
   io.stdout.write(`pipeform sandbox listening on ${sandbox.url} (API key id "${keyId}"${flags.data ? `, data in ${flags.data}` : ''})\n`);
   io.stdout.write(`try: curl -u ${keyId}:… ${sandbox.url}/v1/organizations/<org-id>/services/<service-id>/clickpipes\n`);
-  await io.untilInterrupted();
+  await interrupted;
   await sandbox.close();
   io.stdout.write('pipeform sandbox stopped\n');
   return 0;
