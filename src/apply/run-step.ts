@@ -121,7 +121,7 @@ export async function waitUntil(ctx: StepContext, ref: ServiceRef, address: stri
   const outcome = await ctx.waiter.waitFor(ref, id, (p) => (p === undefined ? 'pending' : arrived(p) ? 'done' : isFailure(p.state) ? 'failed' : 'pending'), ctx.timeoutMs);
   if (outcome.result === 'done') return;
   if (outcome.result === 'failed') throw new StepFailed(`${address}: the pipe entered ${outcome.pipe?.state} while waiting ${what}; see its status in the ClickHouse Cloud console`);
-  throw new StepFailed(`${address}: did not get ${what} within ${Math.round(ctx.timeoutMs / 1000)} s (last state ${outcome.pipe?.state ?? 'unseen'}); raise --timeout or check the pipe`, true);
+  throw new StepFailed(`${address}: did not get ${what} within ${ctx.timeoutMs < 1000 ? `${ctx.timeoutMs} ms` : `${Math.round(ctx.timeoutMs / 1000)} s`} (last state ${outcome.pipe?.state ?? 'unseen'}); raise --timeout or check the pipe`, true);
 }
 
 export function record(ctx: StepContext, d: DesiredPipe, ref: ServiceRef, id: string, sentSecrets: readonly string[]): void {
