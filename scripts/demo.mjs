@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job on the bundled examples, against the embedded sandbox in a fresh directory.
-// validate → plan today; apply and status join as they land.
+// validate → plan → apply → plan again (empty); status joins when it lands.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,4 +28,6 @@ step('Validate every example manifest (no network, no secrets needed)', ['valida
 step('A manifest with mistakes: every error at once, with file:line:col and a suggestion', ['validate', 'test/fixtures/bad/misspelt-keys.yaml'], 1, root);
 step('Plan the examples against the embedded sandbox (stand-in secrets; exit 2 = changes)', ['plan', examples, '--sandbox', '--detailed-exitcode'], 2);
 step('The same plan as a pull-request comment', ['plan', join(examples, 'postgres-cdc'), '--sandbox', '--format', 'markdown'], 0);
+step('Apply it: dependency order, progress, waiting for each pipe to run', ['apply', examples, '--sandbox', '--auto-approve'], 0);
+step('Plan again: nothing left to do (exit 0 under --detailed-exitcode)', ['plan', examples, '--sandbox', '--detailed-exitcode'], 0);
 process.stdout.write(`\ndemo: done (sandbox world in ${work}/.pipeform)\n`);
