@@ -118,5 +118,5 @@ async function waitForTarget(a: Action, ctx: StepContext): Promise<void> {
   const d = ctx.desired.pipes.find((p) => p.address === a.address);
   const id = ctx.pipeIds.get(a.address);
   if (!d || !id) return;
-  await waitUntil(ctx, ctx.refs[a.service]!, a.address, id, (p) => atTarget(d.state, p.state, d.family), d.state === 'stopped' ? 'stopped' : 'running');
+  await waitUntil(ctx, ctx.refs[a.service]!, a.address, id, (p) => atTarget(d.state, p.state, d.family), d.state === 'stopped' ? 'Stopped or Paused' : 'Running');
 }

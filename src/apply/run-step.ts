@@ -84,7 +84,7 @@ export async function runStep(step: Step, ctx: StepContext): Promise<void> {
       return;
     case 'wait': {
       const want = step.until === 'stopped' ? ['Stopped', 'Paused'] : ['Running', 'Completed'];
-      await waitUntil(ctx, ref, step.address, pipeId(), (p) => want.includes(p.state), `until ${step.until}`);
+      await waitUntil(ctx, ref, step.address, pipeId(), (p) => want.includes(p.state), want.join(' or '));
       return;
     }
     case 'deletePipe': {
@@ -112,16 +112,17 @@ async function patchPaused(ctx: StepContext, ref: ServiceRef, address: string, i
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 400 || !/must be paused to edit/i.test(err.message)) throw err;
     await ctx.client.changeState(ref, id, 'stop');
-    await waitUntil(ctx, ref, address, id, (p) => p.state === 'Paused' || p.state === 'Stopped', 'until paused');
+    await waitUntil(ctx, ref, address, id, (p) => p.state === 'Paused' || p.state === 'Stopped', 'Paused or Stopped');
     await ctx.client.updateClickPipe(ref, id, body);
   }
 }
 
-export async function waitUntil(ctx: StepContext, ref: ServiceRef, address: string, id: string, arrived: (p: ClickPipe) => boolean, what: string): Promise<void> {
+/** Waits until `arrived`; `goal` names the state(s) in messages ("Running", "Stopped or Paused"). */
+export async function waitUntil(ctx: StepContext, ref: ServiceRef, address: string, id: string, arrived: (p: ClickPipe) => boolean, goal: string): Promise<void> {
   const outcome = await ctx.waiter.waitFor(ref, id, (p) => (p === undefined ? 'pending' : arrived(p) ? 'done' : isFailure(p.state) ? 'failed' : 'pending'), ctx.timeoutMs);
   if (outcome.result === 'done') return;
-  if (outcome.result === 'failed') throw new StepFailed(`${address}: the pipe entered ${outcome.pipe?.state} while waiting ${what}; see its status in the ClickHouse Cloud console`);
-  throw new StepFailed(`${address}: did not get ${what} within ${ctx.timeoutMs < 1000 ? `${ctx.timeoutMs} ms` : `${Math.round(ctx.timeoutMs / 1000)} s`} (last state ${outcome.pipe?.state ?? 'unseen'}); raise --timeout or check the pipe`, true);
+  if (outcome.result === 'failed') throw new StepFailed(`${address}: the pipe entered ${outcome.pipe?.state} on its way to ${goal}; see its status in the ClickHouse Cloud console`);
+  throw new StepFailed(`${address}: did not reach ${goal} within ${ctx.timeoutMs < 1000 ? `${ctx.timeoutMs} ms` : `${Math.round(ctx.timeoutMs / 1000)} s`} (last state ${outcome.pipe?.state ?? 'unseen'}); raise --timeout or check the pipe`, true);
 }
 
 export function record(ctx: StepContext, d: DesiredPipe, ref: ServiceRef, id: string, sentSecrets: readonly string[]): void {

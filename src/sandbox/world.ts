@@ -113,7 +113,10 @@ export class World {
       destination: isObj(b.destination) ? structuredClone(b.destination) : {},
       fieldMappings: Array.isArray(b.fieldMappings) ? structuredClone(b.fieldMappings) : [],
       settings: isObj(b.settings) ? (structuredClone(b.settings) as PipeRecord['settings']) : {},
-      timeline: [...life.created(kind, now, this.o.phaseMs)],
+      // A source on an unreachable host (the reserved .invalid domain) fails once provisioned, as a broken source does.
+      timeline: JSON.stringify(source).includes('.invalid')
+        ? [...life.failed(life.created(kind, now, this.o.phaseMs).slice(0, 1), now + this.o.phaseMs)]
+        : [...life.created(kind, now, this.o.phaseMs)],
       createdAt: now,
       updatedAt: now,
     };

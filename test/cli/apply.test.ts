@@ -123,7 +123,7 @@ describe('pipeform apply: stops and exit codes', () => {
     const w = await E2eWorld.start();
     const r = await w.apply([service(), pipe('postgres', 'db')], '--timeout', '5ms');
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/warning: prod\/db: did not get running within 5 ms \(last state (Provisioning|Setup)\); raise --timeout or check the pipe/);
+    expect(r.stderr).toMatch(/warning: prod\/db: did not reach Running within 5 ms \(last state (Provisioning|Setup)\); raise --timeout or check the pipe/);
   });
 
   it('exit 1 naming the field when the live pipe does not converge (a PATCH the API silently drops)', async () => {
@@ -132,5 +132,16 @@ describe('pipeform apply: stops and exit codes', () => {
     const r = await w.apply([service(), edit(pipe('kafka', 'a'), (p) => { p.spec.destination.columns.push({ name: 'ts', type: 'DateTime' }); }), pipe('postgres', 'db')]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe('error: apply finished but the live pipes do not match the manifests:\n  prod/a: update (destination.columns[ts])\n');
+  });
+});
+
+describe('pipeform apply: a pipe that fails', () => {
+  it('stops its chain with the observed state, exit 1; the other pipes finish', async () => {
+    const w = await E2eWorld.start();
+    const broken = edit(pipe('kafka', 'broken'), (p) => { p.spec.source.kafka.brokers = 'kafka.invalid:9092'; });
+    const r = await w.apply([service(), broken, pipe('kinesis', 'fine')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('error: prod/broken: the pipe entered Failed on its way to Running; see its status in the ClickHouse Cloud console\n');
+    expect(r.stdout).toContain('prod/fine: done');
   });
 });
