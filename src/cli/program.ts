@@ -33,28 +33,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       exitCode = validateCommand(paths, io);
     });
 
-  const collect = (v: string, all: string[]) => [...all, v];
-  program
+  const plan = program
     .command('plan')
     .description('show what apply would change: manifests against the live pipes')
     .argument('[paths...]', 'manifest files or directories', ['.'])
     .option('--format <format>', 'text, markdown (a pull-request comment) or json', 'text')
     .option('--out <file>', 'save the plan for `pipeform apply FILE`')
-    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)')
-    .option('--target <address>', 'plan only this address, service or pattern (repeatable)', collect, [])
-    .option('--exclude <address>', 'leave out this address, service or pattern (repeatable)', collect, [])
-    .option('--prune', 'delete live pipes no manifest declares (protected ones excepted)')
-    .option('--allow-replace', 'allow changes that delete and recreate a pipe')
-    .option('--rotate-secrets', 'send every secret again, also when the ledger cannot tell whether it changed')
-    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
-    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
-    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
-    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
-    .action(async (paths: string[], flags: PlanFlags) => {
-      exitCode = await planCommand(paths, flags, io);
-    });
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)');
+  withPlanOptions(plan).action(async (paths: string[], flags: PlanFlags) => {
+    exitCode = await planCommand(paths, flags, io);
+  });
 
-  program
+  const apply = program
     .command('apply')
     .description('make the live pipes match the manifests (or apply a saved plan file exactly)')
     .argument('[paths...]', 'manifest files or directories, or one plan file from `plan --out`', ['.'])
@@ -63,19 +53,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--timeout <duration>', 'how long each pipe may take to reach its target state', '30m')
     .option('--no-wait', 'do not wait for pipes to reach their target state')
     .option('--progress-port <port>', 'serve GET /api/v1/progress on 127.0.0.1 during the apply')
-    .option('--format <format>', 'text, or json (one progress event per line)', 'text')
-    .option('--target <address>', 'apply only this address, service or pattern (repeatable)', collect, [])
-    .option('--exclude <address>', 'leave out this address, service or pattern (repeatable)', collect, [])
-    .option('--prune', 'delete live pipes no manifest declares (protected ones excepted)')
-    .option('--allow-replace', 'allow changes that delete and recreate a pipe')
-    .option('--rotate-secrets', 'send every secret again')
-    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
-    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
-    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
-    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
-    .action(async (paths: string[], flags: ApplyFlags) => {
-      exitCode = await applyCommand(paths, flags, io);
-    });
+    .option('--format <format>', 'text, or json (one progress event per line)', 'text');
+  withPlanOptions(apply).action(async (paths: string[], flags: ApplyFlags) => {
+    exitCode = await applyCommand(paths, flags, io);
+  });
 
   program
     .command('sandbox')
@@ -96,6 +77,22 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (err) {
     return handleError(err, io);
   }
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+/** What plan and apply share: selection, safety switches, the ledger and where the API is. */
+function withPlanOptions(cmd: Command): Command {
+  return cmd
+    .option('--target <address>', 'only this address, service or pattern (repeatable)', collect, [])
+    .option('--exclude <address>', 'leave out this address, service or pattern (repeatable)', collect, [])
+    .option('--prune', 'delete live pipes no manifest declares (protected ones excepted)')
+    .option('--allow-replace', 'allow changes that delete and recreate a pipe')
+    .option('--rotate-secrets', 'send every secret again, also when the ledger cannot tell whether it changed')
+    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
+    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
+    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
+    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)');
 }
 
 function handleError(err: unknown, io: CliIo): number {
