@@ -87,3 +87,14 @@ describe('apply: every family through its lifecycle', () => {
     });
   }
 });
+
+describe('apply: created stopped', () => {
+  it('the API cannot create a stopped pipe: created, then stopped; converged', async () => {
+    const w = await E2eWorld.start();
+    const docs = [service(), edit(pipe('kafka', 'k'), (p) => { p.spec.state = 'stopped'; }), edit(pipe('postgres', 'pg'), (p) => { p.spec.state = 'stopped'; })];
+    const r = await applied(w, docs, 'create stopped');
+    expect(r.stdout).toContain('prod/k: stop ok');
+    expect(r.stdout).toMatch(/prod\/pg: state Paused/);
+    expect(r.stdout).toContain('done: prod/k, prod/pg');
+  });
+});

@@ -108,6 +108,7 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
       timeoutMs: o.timeoutMs, pipeIds, endpointIds: new Map(),
     }, { parallelism: o.parallelism, wait: o.wait, clock }, progress);
     const outcomes = Object.values(result.outcomes);
+    if (o.format !== 'json') io.stdout.write(summary(result.outcomes));
     if (outcomes.includes('failed')) {
       for (const [address, why] of Object.entries(result.errors)) io.stderr.write(`error: ${why.startsWith(address) ? why : `${address}: ${why}`}\n`);
       return 1;
@@ -138,6 +139,13 @@ async function convergence(planned: Planned, connection: Connection, o: RunOptio
       if (!o.wait && fields.length === 0) return [];
       return [`${a.address}: ${a.kind}${fields.length ? ` (${fields.join(', ')})` : ''}`];
     });
+}
+
+/** Per address what happened, grouped: the list a user scrolls back to after a long apply. */
+function summary(outcomes: Readonly<Record<string, string>>): string {
+  const groups = new Map<string, string[]>();
+  for (const [address, outcome] of Object.entries(outcomes).sort(([a], [b]) => a.localeCompare(b))) groups.set(outcome, [...(groups.get(outcome) ?? []), address]);
+  return ['done', 'failed', 'timeout', 'skipped'].filter((k) => groups.has(k)).map((k) => `${k === 'timeout' ? 'timed out' : k}: ${groups.get(k)!.join(', ')}\n`).join('');
 }
 
 function readPlanFile(path: string, shown: string): PlanFile {
