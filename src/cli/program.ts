@@ -7,7 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { PipeformError } from '../errors.js';
 import { applyCommand, type ApplyFlags } from './commands/apply.js';
 import { planCommand, type PlanFlags } from './commands/plan.js';
+import { importCommand, type ImportFlags } from './commands/import.js';
 import { sandboxCommand, type SandboxFlags } from './commands/sandbox.js';
+import { statusCommand, type StatusFlags } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 
@@ -57,6 +59,35 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   withPlanOptions(apply).action(async (paths: string[], flags: ApplyFlags) => {
     exitCode = await applyCommand(paths, flags, io);
   });
+
+  program
+    .command('status')
+    .description('sync and health of every declared and live pipe')
+    .argument('[paths...]', 'manifest files or directories', ['.'])
+    .option('--format <format>', 'text or json', 'text')
+    .option('--detailed-exitcode', 'exit 2 unless everything is synced and healthy')
+    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
+    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
+    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
+    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
+    .action(async (paths: string[], flags: StatusFlags) => {
+      exitCode = await statusCommand(paths, flags, io);
+    });
+
+  program
+    .command('import')
+    .description('write manifests for the live pipes of a service (secrets as ${env:…} placeholders)')
+    .argument('[paths...]', 'manifests holding the Service document', ['.'])
+    .requiredOption('--service <alias>', 'metadata.name of the Service document')
+    .requiredOption('--out <dir>', 'directory to write the manifests to')
+    .option('--force', 'overwrite files that exist')
+    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
+    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
+    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
+    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
+    .action(async (paths: string[], flags: ImportFlags) => {
+      exitCode = await importCommand(paths, flags, io);
+    });
 
   program
     .command('sandbox')

@@ -47,7 +47,8 @@ export interface Planned {
 
 /** The manifests, or undefined after printing their diagnostics (nothing is read or changed then). */
 export function loadOrReport(paths: readonly string[], io: CliIo): ManifestSet | undefined {
-  const loaded = loadManifests(paths);
+  // Relative to the command's directory; left as given when that is the process's (messages stay short).
+  const loaded = loadManifests(io.cwd === process.cwd() ? paths : paths.map((p) => resolvePath(io, p)));
   if (loaded.set) return loaded.set;
   for (const d of loaded.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
   io.stderr.write(`✗ ${loaded.diagnostics.length} error(s) in the manifests; nothing was read or changed\n`);
