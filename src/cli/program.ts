@@ -41,7 +41,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .argument('[paths...]', 'manifest files or directories', ['.'])
     .option('--format <format>', 'text, markdown (a pull-request comment) or json', 'text')
     .option('--out <file>', 'save the plan for `pipeform apply FILE`')
-    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)');
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)')
+    .option('--comment', 'post the plan as a pull-request comment, updating it on the next run (GITHUB_TOKEN)')
+    .option('--comment-key <key>', 'tells apart the comments of several plans in one pull request', 'default')
+    .option('--pr <number>', 'the pull request to comment on (default: from the GitHub Actions event)')
+    .option('--summary', 'append the plan to the GitHub Actions job summary ($GITHUB_STEP_SUMMARY)');
   withPlanOptions(plan).action(async (paths: string[], flags: PlanFlags) => {
     exitCode = await planCommand(paths, flags, io);
   });

@@ -3,7 +3,7 @@
  * as text, markdown or json. Exit 1 on invalid input or a plan apply would refuse; 2 with changes under
  * --detailed-exitcode; 0 otherwise.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { formatDiagnostic } from '../../manifest/diagnostic.js';
 import { loadManifests } from '../../manifest/load.js';
@@ -20,7 +20,9 @@ import type { Plan, PlanOptions } from '../../plan/types.js';
 import { readLedger, type Ledger } from '../../state/ledger.js';
 import { readLive } from '../../state/live.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { upsertComment } from '../../api/github.js';
 import { connect, type ConnectFlags, type Connection } from '../connect.js';
+import { githubTarget } from '../github-context.js';
 import { colorsFor, type CliIo } from '../io.js';
 
 export interface PlanFlags extends ConnectFlags {
@@ -33,9 +35,17 @@ export interface PlanFlags extends ConnectFlags {
   readonly allowReplace?: boolean;
   readonly rotateSecrets?: boolean;
   readonly ledger?: string;
+  /** Post (or update) the markdown plan as a pull-request comment. */
+  readonly comment?: boolean;
+  readonly commentKey?: string;
+  readonly pr?: string;
+  /** Append the markdown plan to $GITHUB_STEP_SUMMARY. */
+  readonly summary?: boolean;
 }
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
+/** A job summary may hold 1 MiB; the plan leaves room for whatever else the job writes. */
+const SUMMARY_LIMIT = 900_000;
 
 export interface Planned {
   readonly set: ManifestSet;
@@ -95,6 +105,15 @@ export async function planCommand(paths: string[], flags: PlanFlags, io: CliIo):
       break;
     default:
       io.stdout.write(renderText(p, colorsFor(io)));
+  }
+  if (flags.summary) {
+    const file = io.env.GITHUB_STEP_SUMMARY;
+    if (!file) throw userError('GITHUB_STEP_SUMMARY', '--summary needs GITHUB_STEP_SUMMARY (GitHub Actions sets it)');
+    appendFileSync(file, `${renderMarkdown(p, SUMMARY_LIMIT)}\n`);
+  }
+  if (flags.comment) {
+    const done = await upsertComment(githubTarget(io, flags.pr), flags.commentKey ?? 'default', renderMarkdown(p));
+    io.stderr.write(`${done.action} the plan comment: ${done.url}\n`);
   }
   if (flags.out) {
     if (p.errors.length > 0) {
