@@ -61,9 +61,10 @@ describe('validate on bad input (real process)', () => {
 });
 
 describe('validate on good input', () => {
-  it('all examples at once', async () => {
+  it('all examples at once (the GitHub Actions workflows beside them are skipped with a note)', async () => {
     const r = await runCli(['validate', 'examples/']);
-    expect(r).toEqual({ exitCode: 0, stdout: '✓ 25 documents in 24 files valid: 12 services, 12 pipes, 1 reverse private endpoint\n', stderr: '' });
+    const skipped = ['apply', 'drift', 'plan'].map((w) => `examples/github-actions/pipeform-${w}.yml`).join(', ');
+    expect(r).toEqual({ exitCode: 0, stdout: '✓ 25 documents in 24 files valid: 12 services, 12 pipes, 1 reverse private endpoint\n', stderr: `note: skipped 3 YAML files without pipeform documents: ${skipped}\n` });
   });
 
   it('a usage error is one message and exit code 1', async () => {
