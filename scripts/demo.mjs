@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job on the bundled examples, against the embedded sandbox in a fresh directory.
-// validate → plan → apply → plan again (empty); status joins when it lands.
+// validate → plan → apply → plan again (empty) → status (all synced and healthy).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,4 +30,5 @@ step('Plan the examples against the embedded sandbox (stand-in secrets; exit 2 =
 step('The same plan as a pull-request comment', ['plan', join(examples, 'postgres-cdc'), '--sandbox', '--format', 'markdown'], 0);
 step('Apply it: dependency order, progress, waiting for each pipe to run', ['apply', examples, '--sandbox', '--auto-approve'], 0);
 step('Plan again: nothing left to do (exit 0 under --detailed-exitcode)', ['plan', examples, '--sandbox', '--detailed-exitcode'], 0);
+step('Status: every pipe synced and healthy', ['status', examples, '--sandbox', '--detailed-exitcode'], 0);
 process.stdout.write(`\ndemo: done (sandbox world in ${work}/.pipeform)\n`);
