@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { CloudClient } from '../api/client.js';
 import { RateLimiter } from '../api/rate-limiter.js';
-import { Transport } from '../api/transport.js';
+import { Transport, type ApiLogEvent } from '../api/transport.js';
 import { userError } from '../errors.js';
 import { Sandbox } from '../sandbox/server.js';
 import { systemClock } from '../util/clock.js';
@@ -42,7 +42,7 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
     const lifecycleMs = Number(io.env.PIPEFORM_SANDBOX_LIFECYCLE_MS ?? EMBEDDED_LIFECYCLE_MS);
     const sandbox = await Sandbox.start({ dataFile: join(io.cwd, '.pipeform', 'sandbox.json'), lifecycleMs });
     // The embedded sandbox has no rate limit: pace only when asked.
-    const client = makeClient(sandbox.url, 'sandbox', 'sandbox', rate ?? 0);
+    const client = makeClient(sandbox.url, 'sandbox', 'sandbox', rate ?? 0, apiLog(io));
     return { client, keySecret: 'sandbox', target: 'the embedded sandbox (.pipeform/sandbox.json)', pollMs: pollMs(io, Math.max(50, lifecycleMs / 2)), close: () => sandbox.close() };
   }
   const keyId = io.env.CLICKHOUSE_KEY_ID;
@@ -52,7 +52,7 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
   }
   const url = flags.apiUrl ?? io.env.CLICKHOUSE_API_URL ?? DEFAULT_API_URL;
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw userError('USAGE', `the API URL "${url}" is not an http(s) URL`);
-  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10), keySecret, target: url, pollMs: pollMs(io, REAL_POLL_MS), close: async () => {} };
+  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10, apiLog(io)), keySecret, target: url, pollMs: pollMs(io, REAL_POLL_MS), close: async () => {} };
 }
 
 /** One list per service every 5 s leaves most of the 10-per-10-s budget to the calls that change things. */
@@ -63,7 +63,13 @@ function pollMs(io: CliIo, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-function makeClient(baseUrl: string, keyId: string, keySecret: string, rate: number): CloudClient {
+/** PIPEFORM_DEBUG=1: one stderr line per API attempt, bodies with every secret field redacted by the transport. */
+function apiLog(io: CliIo): ((e: ApiLogEvent) => void) | undefined {
+  if (io.env.PIPEFORM_DEBUG !== '1') return undefined;
+  return (e) => io.stderr.write(`api: ${e.method} ${e.path} attempt ${e.attempt} ${e.outcome}${e.status ? ` ${e.status}` : ''} ${e.durationMs} ms${e.retryInMs ? ` retry in ${e.retryInMs} ms` : ''}${e.body === undefined ? '' : ` ${JSON.stringify(e.body)}`}\n`);
+}
+
+function makeClient(baseUrl: string, keyId: string, keySecret: string, rate: number, log?: (e: ApiLogEvent) => void): CloudClient {
   const transport = new Transport({
     baseUrl,
     keyId,
@@ -71,6 +77,7 @@ function makeClient(baseUrl: string, keyId: string, keySecret: string, rate: num
     dispatcher: new Agent({ keepAliveTimeout: 10_000, connections: 16 }),
     limiter: new RateLimiter({ limit: rate, windowMs: 10_000 }, systemClock),
     userAgent: 'pipeform',
+    log,
   });
   return new CloudClient(transport);
 }
