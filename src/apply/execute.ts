@@ -22,6 +22,8 @@ export interface ExecuteResult {
   readonly outcomes: Readonly<Record<string, Outcome>>;
   /** Why each failed or timed-out action stopped. */
   readonly errors: Readonly<Record<string, string>>;
+  /** When the last call was made: lists taken after it show the final state. */
+  readonly callsDoneAt: number;
 }
 
 interface Deferred {
@@ -55,24 +57,46 @@ export async function execute(plan: Plan, ctx: StepContext, options: ExecuteOpti
     progress({ type: 'action', at: now(), address: a.address, outcome, ...(detail ? { detail } : {}) });
   };
 
+  // Final lifecycle waits start once every call is made: polling then competes with no mutating call for
+  // the rate limit, and one list per service answers all of its pipes at once.
+  let callsLeft = actions.length;
+  let callsDoneAt = 0;
+  let releaseWaits!: () => void;
+  const callsDone = new Promise<void>((r) => (releaseWaits = r));
+  const callsFinished = () => {
+    if (--callsLeft === 0) {
+      callsDoneAt = now();
+      releaseWaits();
+    }
+  };
+  if (callsLeft === 0) releaseWaits();
+
   const run = async (a: Action) => {
     const own = new Set(a.steps.map((s) => s.id));
     const external = [...new Set(a.steps.flatMap((s) => s.dependsOn.filter((d) => !own.has(d))))];
     const depsOk = (await Promise.all(external.map((d) => stepDone.get(d)?.promise ?? Promise.resolve(true)))).every(Boolean);
     try {
       // The calls hold a slot; the final wait does not (one list per service answers every waiting pipe).
-      const started = await limit(async () => {
-        if (halted || !depsOk) return false;
-        try {
-          for (const s of a.steps) await runOne(s);
-        } catch (err) {
-          halted = true; // here, not after the slot is freed: the next queued action must already see it
-          throw err;
-        }
-        return true;
-      });
+      let started: boolean;
+      try {
+        started = await limit(async () => {
+          if (halted || !depsOk) return false;
+          try {
+            for (const s of a.steps) await runOne(s);
+          } catch (err) {
+            halted = true; // here, not after the slot is freed: the next queued action must already see it
+            throw err;
+          }
+          return true;
+        });
+      } finally {
+        callsFinished();
+      }
       if (!started) return finish(a, 'skipped', depsOk ? undefined : 'a step it depends on did not complete');
-      if (a.resource === 'pipe' && a.steps.length > 0 && a.steps.at(-1)?.op !== 'deletePipe' && options.wait) await waitForTarget(a, ctx);
+      if (a.resource === 'pipe' && a.steps.length > 0 && a.steps.at(-1)?.op !== 'deletePipe' && options.wait) {
+        await callsDone;
+        await waitForTarget(a, ctx);
+      }
       quiet(a, ctx);
       finish(a, 'done');
     } catch (err) {
@@ -103,7 +127,7 @@ export async function execute(plan: Plan, ctx: StepContext, options: ExecuteOpti
   const quietOnes = actions.filter((a) => a.steps.length === 0).length;
   progress({ type: 'finish', at: now(), outcomes: { done: count('done') - quietOnes, failed: count('failed'), skipped: count('skipped'), timeout: count('timeout') } });
   for (const a of actions) if (a.steps.length === 0) delete outcomes[a.address];
-  return { outcomes, errors };
+  return { outcomes, errors, callsDoneAt };
 }
 
 /** Pipes without calls still refresh their ledger entry: adoption, and protect as the manifest now says. */

@@ -24,8 +24,10 @@ export interface Connection {
   /** The key secret fingerprints are keyed with; it never leaves the process. */
   readonly keySecret: string;
   readonly target: string;
-  /** How often apply lists a service while pipes in it are waited on. */
+  /** How often at most apply lists a service while pipes in it are waited on. */
   readonly pollMs: number;
+  /** The client's pacing, requests per 10 s (0 = unpaced): waits stretch their ticks to fit it. */
+  readonly rate: number;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
     const sandbox = await Sandbox.start({ dataFile: join(io.cwd, '.pipeform', 'sandbox.json'), lifecycleMs });
     // The embedded sandbox has no rate limit: pace only when asked.
     const client = makeClient(sandbox.url, 'sandbox', 'sandbox', rate ?? 0, apiLog(io));
-    return { client, keySecret: 'sandbox', target: 'the embedded sandbox (.pipeform/sandbox.json)', pollMs: pollMs(io, Math.max(50, lifecycleMs / 2)), close: () => sandbox.close() };
+    return { client, keySecret: 'sandbox', target: 'the embedded sandbox (.pipeform/sandbox.json)', pollMs: pollMs(io, Math.max(50, lifecycleMs / 2)), rate: rate ?? 0, close: () => sandbox.close() };
   }
   const keyId = io.env.CLICKHOUSE_KEY_ID;
   const keySecret = io.env.CLICKHOUSE_KEY_SECRET;
@@ -52,11 +54,11 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
   }
   const url = flags.apiUrl ?? io.env.CLICKHOUSE_API_URL ?? DEFAULT_API_URL;
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw userError('USAGE', `the API URL "${url}" is not an http(s) URL`);
-  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10, apiLog(io)), keySecret, target: url, pollMs: pollMs(io, REAL_POLL_MS), close: async () => {} };
+  return { client: makeClient(url.replace(/\/+$/, ''), keyId, keySecret, rate ?? 10, apiLog(io)), keySecret, target: url, pollMs: pollMs(io, REAL_POLL_MS), rate: rate ?? 10, close: async () => {} };
 }
 
-/** One list per service every 5 s leaves most of the 10-per-10-s budget to the calls that change things. */
-const REAL_POLL_MS = 5000;
+/** The shortest tick against the real API; ticks stretch further when many services wait at once. */
+const REAL_POLL_MS = 1000;
 
 function pollMs(io: CliIo, fallback: number): number {
   const v = Number(io.env.PIPEFORM_POLL_MS);

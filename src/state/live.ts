@@ -23,6 +23,8 @@ export type Live = Readonly<Record<string, LiveService>>;
 export interface ReadOptions {
   /** --prune: endpoints are listed so that undeclared ones can be deleted. */
   readonly prune?: boolean;
+  /** Pipe lists already read after the last change, by "organizationId/serviceId": not read again. */
+  readonly fresh?: ReadonlyMap<string, readonly ClickPipe[]>;
 }
 
 export async function readLive(client: CloudClient, desired: Desired, options: ReadOptions = {}): Promise<Live> {
@@ -34,7 +36,7 @@ export async function readLive(client: CloudClient, desired: Desired, options: R
         desired.pipes.some((p) => p.service === s.alias && JSON.stringify(p.body).includes('"reversePrivateEndpointIds"')) ||
         ((s.prune || options.prune === true) && desired.endpoints.length > 0);
       const [pipes, endpoints, cdcScaling] = await Promise.all([
-        client.listClickPipes(ref),
+        options.fresh?.get(`${ref.organizationId}/${ref.serviceId}`) ?? client.listClickPipes(ref),
         usesEndpoints ? client.listEndpoints(ref) : undefined,
         s.cdcScaling ? readCdcScaling(client, ref) : undefined,
       ]);

@@ -10,7 +10,7 @@ describe('Waiter', () => {
     const ids: string[] = [];
     for (const b of [bodies.kafka, bodies.kinesis, bodies.s3, bodies.postgres, bodies.mysql]) ids.push((await w.client.createClickPipe(SVC, b as never)).value.id);
     const before = (await w.raw('GET', '/_sandbox/stats')).json.total;
-    const waiter = new Waiter(w.client, w.clock, 250);
+    const waiter = new Waiter(w.client, w.clock, { intervalMs: 250 });
     const running = (s: ClickPipeState | undefined) => (s === 'Running' ? 'done' : 'pending');
     const results = await Promise.all([
       ...ids.map((id) => waiter.waitFor(SVC, id, (p) => running(p?.state), 60_000)),
@@ -26,7 +26,7 @@ describe('Waiter', () => {
   it('a pipe in Failed ends its wait at once', async () => {
     const w = await startSandbox();
     const id = (await w.client.createClickPipe(SVC, { ...bodies.kinesis, source: { kinesis: { ...bodies.kinesis.source.kinesis, streamName: 'x.invalid' } } } as never)).value.id;
-    const waiter = new Waiter(w.client, w.clock, 250);
+    const waiter = new Waiter(w.client, w.clock, { intervalMs: 250 });
     const r = await waiter.waitFor(SVC, id, (p) => (p?.state === 'Running' ? 'done' : p?.state === 'Failed' ? 'failed' : 'pending'), 60_000);
     expect([r.result, r.pipe?.state]).toEqual(['failed', 'Failed']);
   });

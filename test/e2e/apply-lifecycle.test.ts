@@ -56,7 +56,8 @@ async function converged(w: E2eWorld, docs: unknown[], step: string) {
 async function applied(w: E2eWorld, docs: unknown[], step: string, ...flags: string[]) {
   const r = await w.apply(docs, ...flags);
   expect(r.exitCode, `${step}\n${r.stdout}${r.stderr}`).toBe(0);
-  expect(r.stdout).toContain('a fresh plan is empty');
+  // A snapshot-only pipe may already be Completed (nothing to stop) on a slow machine: no call is then right too.
+  expect(r.stdout).toMatch(/a fresh plan is empty|Nothing to apply/);
   await converged(w, docs, step);
   return r;
 }

@@ -50,7 +50,7 @@ export async function applyVirtual(
   const ledgerStore = new LedgerStore(o.ledger ?? EMPTY_LEDGER, () => {});
   const p = plan(desired, await readLive(w.client, desired), ledgerStore.ledger, o.options);
   const events: ProgressEvent[] = [];
-  const waiter = new Waiter(w.client, w.clock, 1000);
+  const waiter = new Waiter(w.client, w.clock, { intervalMs: 1000 });
   const refs = Object.fromEntries(desired.services.map((s) => [s.alias, { organizationId: s.organizationId, serviceId: s.serviceId }]));
   const result = await execute(p, {
     client: w.client, refs, resolveEnv, desired, ledger: ledgerStore, waiter, timeoutMs: 30 * 60_000, pipeIds: new Map(), endpointIds: new Map(),

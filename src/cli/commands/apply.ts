@@ -5,6 +5,7 @@
  * target state in time.
  */
 import { readFileSync } from 'node:fs';
+import type { ClickPipe } from '../../api/types.js';
 import { execute } from '../../apply/execute.js';
 import { LedgerStore } from '../../apply/ledger-store.js';
 import { fanOut, type ProgressSink } from '../../apply/progress.js';
@@ -93,12 +94,16 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
   if (server && o.format !== 'json') io.stderr.write(`progress: http://127.0.0.1:${server.port}/api/v1/progress\n`);
   const pipeIds = new Map<string, string>();
   const seen = new Map<string, string>();
-  const waiter = new Waiter(connection.client, clock, connection.pollMs, (pipe) => {
-    const address = [...pipeIds].find(([, id]) => id === pipe.id)?.[0];
-    if (address && seen.get(address) !== pipe.state) {
-      seen.set(address, pipe.state);
-      progress({ type: 'state', at: clock.now(), address, state: pipe.state });
-    }
+  const waiter = new Waiter(connection.client, clock, {
+    intervalMs: connection.pollMs,
+    rate: { limit: connection.rate, windowMs: 10_000 },
+    onObserved: (pipe) => {
+      const address = [...pipeIds].find(([, id]) => id === pipe.id)?.[0];
+      if (address && seen.get(address) !== pipe.state) {
+        seen.set(address, pipe.state);
+        progress({ type: 'state', at: clock.now(), address, state: pipe.state });
+      }
+    },
   });
   const refs = Object.fromEntries(planned.desired.services.map((s) => [s.alias, { organizationId: s.organizationId, serviceId: s.serviceId }]));
   const ledger = new LedgerStore(planned.ledger, (l) => writeLedger(planned.ledgerPath, l));
@@ -113,7 +118,9 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
       for (const [address, why] of Object.entries(result.errors)) io.stderr.write(`error: ${why.startsWith(address) ? why : `${address}: ${why}`}\n`);
       return 1;
     }
-    const converged = await convergence(planned, connection, o, io);
+    // Lists the waits took after the last call already show the final state: no need to read them again.
+    const fresh = new Map([...waiter.lastLists].filter(([, l]) => l.at >= result.callsDoneAt).map(([k, l]) => [k, l.pipes]));
+    const converged = await convergence(planned, connection, o, io, fresh);
     if (outcomes.includes('timeout')) {
       for (const why of Object.values(result.errors)) io.stderr.write(`warning: ${why}\n`);
       return 3;
@@ -130,8 +137,8 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
 }
 
 /** A fresh plan after apply: every remaining difference, by address and field (state left out under --no-wait). */
-async function convergence(planned: Planned, connection: Connection, o: RunOptions, io: CliIo): Promise<string[]> {
-  const again = await computePlan(planned.set, o.planFlags, io, connection);
+async function convergence(planned: Planned, connection: Connection, o: RunOptions, io: CliIo, fresh: ReadonlyMap<string, readonly ClickPipe[]>): Promise<string[]> {
+  const again = await computePlan(planned.set, o.planFlags, io, connection, fresh);
   return again.plan.actions
     .filter((a) => a.steps.length > 0)
     .flatMap((a) => {

@@ -21,6 +21,7 @@ import { readLedger, type Ledger } from '../../state/ledger.js';
 import { readLive } from '../../state/live.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { upsertComment } from '../../api/github.js';
+import type { ClickPipe } from '../../api/types.js';
 import { connect, type ConnectFlags, type Connection } from '../connect.js';
 import { githubTarget } from '../github-context.js';
 import { colorsFor, type CliIo } from '../io.js';
@@ -66,13 +67,13 @@ export function loadOrReport(paths: readonly string[], io: CliIo): ManifestSet |
 }
 
 /** Reads the live side and plans; shared with apply (which plans again afterwards to check convergence). */
-export async function computePlan(set: ManifestSet, flags: PlanFlags, io: CliIo, connection: Connection): Promise<Planned> {
+export async function computePlan(set: ManifestSet, flags: PlanFlags, io: CliIo, connection: Connection, fresh?: ReadonlyMap<string, readonly ClickPipe[]>): Promise<Planned> {
   const ledgerPath = resolvePath(io, flags.ledger ?? join('.pipeform', 'ledger.json'));
   const ledger = readLedger(ledgerPath);
   const desired = buildDesired(set, processResolveEnv(io.env, io.cwd), connection.keySecret);
   const unresolved = desired.services.filter((s) => s.organizationId === '' || s.serviceId === '');
   if (unresolved.length > 0) throw userError('UNRESOLVED_SERVICE', desired.problems.filter((p) => unresolved.some((s) => p.startsWith(`${s.alias}:`))).join('\n'));
-  const live = await readLive(connection.client, desired, { prune: flags.prune });
+  const live = await readLive(connection.client, desired, { prune: flags.prune, fresh });
   const result = plan(desired, live, ledger, planOptions(flags));
   return { set, desired, plan: result, ledger, ledgerPath };
 }
