@@ -9,7 +9,7 @@ import type { Action, Plan, Step } from '../plan/types.js';
 import { atTarget } from '../state/lifecycle.js';
 import type { Clock } from '../util/clock.js';
 import type { Outcome, ProgressSink } from './progress.js';
-import { record, runStep, StepFailed, waitUntil, type StepContext } from './run-step.js';
+import { desiredPipe, record, runStep, StepFailed, waitUntil, type StepContext } from './run-step.js';
 import { stepLabel } from '../plan/render/format.js';
 
 export interface ExecuteOptions {
@@ -133,13 +133,13 @@ export async function execute(plan: Plan, ctx: StepContext, options: ExecuteOpti
 /** Pipes without calls still refresh their ledger entry: adoption, and protect as the manifest now says. */
 function quiet(a: Action, ctx: StepContext): void {
   if (a.resource !== 'pipe') return;
-  const d = ctx.desired.pipes.find((p) => p.address === a.address);
+  const d = desiredPipe(ctx, a.address);
   const id = ctx.pipeIds.get(a.address);
   if (d && id) record(ctx, d, ctx.refs[a.service]!, id, []);
 }
 
 async function waitForTarget(a: Action, ctx: StepContext): Promise<void> {
-  const d = ctx.desired.pipes.find((p) => p.address === a.address);
+  const d = desiredPipe(ctx, a.address);
   const id = ctx.pipeIds.get(a.address);
   if (!d || !id) return;
   await waitUntil(ctx, ctx.refs[a.service]!, a.address, id, (p) => atTarget(d.state, p.state, d.family), d.state === 'stopped' ? 'Stopped or Paused' : 'Running');

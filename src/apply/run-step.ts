@@ -40,7 +40,7 @@ export class StepFailed extends PipeformError {
 export async function runStep(step: Step, ctx: StepContext): Promise<void> {
   const ref = ctx.refs[step.service];
   if (!ref) throw new PipeformError('internal', 'UNKNOWN_SERVICE', `${step.address}: service ${step.service} is not in the manifests`);
-  const desired = ctx.desired.pipes.find((p) => p.address === step.address);
+  const desired = desiredPipe(ctx, step.address);
   const resolve = <T>(body: T) => resolveBody(body, ctx.resolveEnv, (name) => ctx.endpointIds.get(`${step.service}/${name}`), step.address);
   const pipeId = () => {
     const id = ctx.pipeIds.get(step.address) ?? step.pipeId;
@@ -123,6 +123,15 @@ export async function waitUntil(ctx: StepContext, ref: ServiceRef, address: stri
   if (outcome.result === 'done') return;
   if (outcome.result === 'failed') throw new StepFailed(`${address}: the pipe entered ${outcome.pipe?.state} on its way to ${goal}; see its status in the ClickHouse Cloud console`);
   throw new StepFailed(`${address}: did not reach ${goal} within ${ctx.timeoutMs < 1000 ? `${ctx.timeoutMs} ms` : `${Math.round(ctx.timeoutMs / 1000)} s`} (last state ${outcome.pipe?.state ?? 'unseen'}); raise --timeout or check the pipe`, true);
+}
+
+const byAddress = new WeakMap<Desired, Map<string, DesiredPipe>>();
+
+/** The desired pipe of an address (indexed once per apply: a thousand pipes make a thousand lookups per phase). */
+export function desiredPipe(ctx: StepContext, address: string): DesiredPipe | undefined {
+  let index = byAddress.get(ctx.desired);
+  if (!index) byAddress.set(ctx.desired, (index = new Map(ctx.desired.pipes.map((p) => [p.address, p]))));
+  return index.get(address);
 }
 
 export function record(ctx: StepContext, d: DesiredPipe, ref: ServiceRef, id: string, sentSecrets: readonly string[]): void {

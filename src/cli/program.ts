@@ -5,12 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PipeformError } from '../errors.js';
-import { applyCommand, type ApplyFlags } from './commands/apply.js';
-import { planCommand, type PlanFlags } from './commands/plan.js';
-import { importCommand, type ImportFlags } from './commands/import.js';
-import { sandboxCommand, type SandboxFlags } from './commands/sandbox.js';
-import { statusCommand, type StatusFlags } from './commands/status.js';
-import { validateCommand } from './commands/validate.js';
+import type { ApplyFlags } from './commands/apply.js';
+import type { ImportFlags } from './commands/import.js';
+import type { PlanFlags } from './commands/plan.js';
+import type { SandboxFlags } from './commands/sandbox.js';
+import type { StatusFlags } from './commands/status.js';
 import type { CliIo } from './io.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -31,8 +30,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .command('validate')
     .description('check manifests against the schema and each other (no network, no secrets read)')
     .argument('[paths...]', 'manifest files or directories', ['.'])
-    .action((paths: string[]) => {
-      exitCode = validateCommand(paths, io);
+    .action(async (paths: string[]) => {
+      // Commands load on use: validate never pays for the API client, the sandbox or the apply engine.
+      exitCode = (await import('./commands/validate.js')).validateCommand(paths, io);
     });
 
   const plan = program
@@ -47,7 +47,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--pr <number>', 'the pull request to comment on (default: from the GitHub Actions event)')
     .option('--summary', 'append the plan to the GitHub Actions job summary ($GITHUB_STEP_SUMMARY)');
   withPlanOptions(plan).action(async (paths: string[], flags: PlanFlags) => {
-    exitCode = await planCommand(paths, flags, io);
+    exitCode = await (await import('./commands/plan.js')).planCommand(paths, flags, io);
   });
 
   const apply = program
@@ -61,7 +61,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--progress-port <port>', 'serve GET /api/v1/progress on 127.0.0.1 during the apply')
     .option('--format <format>', 'text, or json (one progress event per line)', 'text');
   withPlanOptions(apply).action(async (paths: string[], flags: ApplyFlags) => {
-    exitCode = await applyCommand(paths, flags, io);
+    exitCode = await (await import('./commands/apply.js')).applyCommand(paths, flags, io);
   });
 
   program
@@ -75,7 +75,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
     .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
     .action(async (paths: string[], flags: StatusFlags) => {
-      exitCode = await statusCommand(paths, flags, io);
+      exitCode = await (await import('./commands/status.js')).statusCommand(paths, flags, io);
     });
 
   program
@@ -90,7 +90,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
     .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
     .action(async (paths: string[], flags: ImportFlags) => {
-      exitCode = await importCommand(paths, flags, io);
+      exitCode = await (await import('./commands/import.js')).importCommand(paths, flags, io);
     });
 
   program
@@ -103,7 +103,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--rate-limit <n>', 'requests per 10 s per key (0 = no limit)', '0')
     .option('--faults <spec>', 'faults to inject: 5xx=P, 504-after-create[=P], reset=P, idle, zero-scaling, quantity-strings, legacy-readback, drop-columns, seed=N')
     .action(async (flags: SandboxFlags) => {
-      exitCode = await sandboxCommand(flags, io);
+      exitCode = await (await import('./commands/sandbox.js')).sandboxCommand(flags, io);
     });
 
   try {

@@ -23,6 +23,7 @@ export function plan(desired: Desired, live: Live, ledger: Ledger, options: Plan
   const warnings: PlanNote[] = [];
   const errors: PlanNote[] = desired.problems.map((message) => ({ address: message.slice(0, message.indexOf(':')), message: message.slice(message.indexOf(':') + 2) }));
   const missingSecrets: PlanNote[] = [];
+  const ledgerById = new Map(Object.values(ledger.pipes).map((e) => [e.id, e]));
 
   for (const service of desired.services) {
     const read = live[service.alias];
@@ -33,7 +34,7 @@ export function plan(desired: Desired, live: Live, ledger: Ledger, options: Plan
     const liveService = wellFormed(read, (address, message) => warnings.push({ address, message }));
     const endpoints = planEndpoints(service, desired.endpoints.filter((e) => e.service === service.alias), liveService);
     actions.push(...endpoints.actions);
-    const ctx: ServiceContext = { service, live: liveService, ledger, options, endpoints: endpoints.createStep, nameOfId: endpoints.nameOfId, warnings, errors, missingSecrets };
+    const ctx: ServiceContext = { service, live: liveService, ledger, ledgerById, options, endpoints: endpoints.createStep, nameOfId: endpoints.nameOfId, warnings, errors, missingSecrets };
     const claimed = new Set<string>();
     const pipeActions = desired.pipes.filter((p) => p.service === service.alias).map((d) => planPipe(d, ctx, claimed));
     pipeActions.push(...planUndeclared(ctx, claimed, desired.pipes.filter((p) => p.service === service.alias)));
@@ -62,6 +63,7 @@ interface ServiceContext {
   readonly service: DesiredService;
   readonly live: LiveService;
   readonly ledger: Ledger;
+  readonly ledgerById: ReadonlyMap<string, Ledger['pipes'][string]>;
   readonly options: PlanOptions;
   readonly endpoints: ReadonlyMap<string, string>;
   readonly nameOfId: ReadonlyMap<string, string>;
@@ -85,7 +87,7 @@ function planPipe(d: DesiredPipe, ctx: ServiceContext, claimed: Set<string>): Ac
   }
   claimed.add(livePipe.id);
   // By id: a renamed pipe keeps its ledger entry under its old address until apply moves it.
-  const ledgerEntry = ctx.ledger.pipes[d.address]?.id === livePipe.id ? ctx.ledger.pipes[d.address] : Object.values(ctx.ledger.pipes).find((e) => e.id === livePipe.id);
+  const ledgerEntry = ctx.ledgerById.get(livePipe.id);
   const tracked = ledgerEntry !== undefined;
   const liveFamily = familyOf(livePipe);
   const liveFlat = flatten(livePipe as unknown as Record<string, unknown>, { family: liveFamily, pipeId: livePipe.id, endpointName: (id) => ctx.nameOfId.get(id) });
@@ -158,7 +160,7 @@ function planUndeclared(ctx: ServiceContext, claimed: Set<string>, declared: rea
     if (claimed.has(p.id)) continue;
     const address = `${ctx.service.alias}/${p.name}`;
     if (declared.some((d) => d.address === address)) continue;
-    const entry = Object.values(ctx.ledger.pipes).find((e) => e.id === p.id);
+    const entry = ctx.ledgerById.get(p.id);
     if (!prune) {
       ctx.warnings.push({ address, message: entry ? 'its manifest is gone; it is left alone because prune is off (--prune deletes it)' : 'live pipe not in any manifest (unmanaged; prune is off)' });
       continue;
@@ -191,7 +193,8 @@ function maxRisk(changes: readonly FieldChange[]): Risk {
 
 /** sha256 of the live object's declared fields (all of them for a delete): moves only when they do. */
 function digest(live: Flat, declared?: Flat): string {
-  const keys = Object.keys(live).filter((k) => !declared || k in declared || (k.includes('[') && Object.keys(declared).some((d) => d.startsWith(k.slice(0, k.indexOf('['))))));
+  const collections = new Set(Object.keys(declared ?? {}).filter((d) => d.includes('[')).map((d) => d.slice(0, d.indexOf('['))));
+  const keys = Object.keys(live).filter((k) => !declared || k in declared || (k.includes('[') && collections.has(k.slice(0, k.indexOf('[')))));
   const subset = Object.fromEntries(keys.map((k) => [k, live[k]]));
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical(subset))).digest('hex').slice(0, 32)}`;
 }

@@ -141,15 +141,25 @@ const TABLE: Record<string, PolicyEntry> = { ...COMMON, ...KAFKA, ...KINESIS, ..
  * Every `settings.*` key is a settings change; a secret's subfields share the secret's policy.
  */
 export function policyOf(path: string): PolicyEntry | undefined {
-  const base = path.replace(/\[[^\]]*\]/g, '');
-  if (base.startsWith('settings.')) return { policy: 'settings' };
+  const base = path.includes('[') ? path.replace(/\[[^\]]*\]/g, '') : path;
+  if (base.startsWith('settings.')) return SETTINGS;
+  // Memoized: a plan of a thousand pipes asks for the same few hundred paths again and again.
+  if (memo.has(base)) return memo.get(base);
+  let found: PolicyEntry | undefined;
   for (let p = base; p !== ''; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
     const entry = TABLE[p];
-    if (entry && (p === base || entry.policy !== 'container')) return entry;
-    if (entry?.policy === 'container') return undefined;
+    if (entry && (p === base || entry.policy !== 'container')) {
+      found = entry;
+      break;
+    }
+    if (entry?.policy === 'container') break;
   }
-  return undefined;
+  memo.set(base, found);
+  return found;
 }
+
+const SETTINGS: PolicyEntry = { policy: 'settings' };
+const memo = new Map<string, PolicyEntry | undefined>();
 
 /** Secret subtrees per family: their values are fingerprinted, never diffed. */
 export const SECRET_PATHS: readonly string[] = Object.entries(TABLE).filter(([, e]) => e.policy === 'secret').map(([p]) => p);

@@ -13,15 +13,17 @@ import { edit, pipe, service, sources, type SourceName } from '../support/world.
 const TRIALS = Number(process.env.KILL_TRIALS ?? 12);
 const FAMILIES = Object.keys(sources) as SourceName[];
 
-function killedApply(w: E2eWorld, afterMs: number): Promise<boolean> {
+/** Runs apply as a process and SIGKILLs it at its `atLine`-th line of progress (a random moment of the work). */
+function killedApply(w: E2eWorld, atLine: number): Promise<boolean> {
   const child = spawn(process.execPath, [`${REPO_ROOT}dist/cli/main.js`, 'apply', join(w.dir, 'm.yaml'), '--auto-approve', '--api-rate', '0', '--parallelism', '3'], {
-    cwd: w.dir, env: { ...w.env, PATH: process.env.PATH ?? '' }, stdio: 'ignore',
+    cwd: w.dir, env: { ...w.env, PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
-  return new Promise((resolve) => child.once('exit', (_code, signal) => {
-    clearTimeout(timer);
-    resolve(signal === 'SIGKILL');
-  }));
+  let lines = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    lines += d.toString().split('\n').length - 1;
+    if (lines >= atLine) child.kill('SIGKILL');
+  });
+  return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal === 'SIGKILL')));
 }
 
 describe(`kill -9 of apply at a random moment, then a re-run (${TRIALS} trials)`, () => {
@@ -40,7 +42,7 @@ describe(`kill -9 of apply at a random moment, then a re-run (${TRIALS} trials)`
         ].map((d: any) => (d.metadata?.name === 'kafka-renamed' ? edit(d, (p) => { p.metadata.previousNames = ['kafka-pipe']; }) : d));
       }
       w.write(...docs);
-      const killed = await killedApply(w, 150 + Math.floor(rnd() * 500));
+      const killed = await killedApply(w, 1 + Math.floor(rnd() * 40));
       totals.trials++;
       if (killed) totals.killedMidway++;
       const again = await w.apply(docs, '--allow-replace');

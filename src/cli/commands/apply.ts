@@ -93,12 +93,17 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
   const progress = fanOut(view, server?.sink);
   if (server && o.format !== 'json') io.stderr.write(`progress: http://127.0.0.1:${server.port}/api/v1/progress\n`);
   const pipeIds = new Map<string, string>();
+  const addressById = new Map<string, string>();
   const seen = new Map<string, string>();
   const waiter = new Waiter(connection.client, clock, {
     intervalMs: connection.pollMs,
     rate: { limit: connection.rate, windowMs: 10_000 },
     onObserved: (pipe) => {
-      const address = [...pipeIds].find(([, id]) => id === pipe.id)?.[0];
+      if (addressById.size !== pipeIds.size) {
+        addressById.clear();
+        for (const [address, id] of pipeIds) addressById.set(id, address);
+      }
+      const address = addressById.get(pipe.id);
       if (address && seen.get(address) !== pipe.state) {
         seen.set(address, pipe.state);
         progress({ type: 'state', at: clock.now(), address, state: pipe.state });
