@@ -9,7 +9,6 @@ import { CloudClient } from '../api/client.js';
 import { RateLimiter } from '../api/rate-limiter.js';
 import { Transport, type ApiLogEvent } from '../api/transport.js';
 import { userError } from '../errors.js';
-import { Sandbox } from '../sandbox/server.js';
 import { systemClock } from '../util/clock.js';
 import type { CliIo } from './io.js';
 
@@ -42,6 +41,8 @@ export async function connect(flags: ConnectFlags, io: CliIo): Promise<Connectio
   }
   if (flags.sandbox) {
     const lifecycleMs = Number(io.env.PIPEFORM_SANDBOX_LIFECYCLE_MS ?? EMBEDDED_LIFECYCLE_MS);
+    // Loaded only here: talking to ClickHouse Cloud never pays for the simulated API.
+    const { Sandbox } = await import('../sandbox/server.js');
     const sandbox = await Sandbox.start({ dataFile: join(io.cwd, '.pipeform', 'sandbox.json'), lifecycleMs });
     // The embedded sandbox has no rate limit: pace only when asked.
     const client = makeClient(sandbox.url, 'sandbox', 'sandbox', rate ?? 0, apiLog(io));

@@ -78,17 +78,16 @@ export interface RecordedPipe {
 }
 
 export function recordPipe(ledger: Ledger, p: RecordedPipe, sentSecrets: readonly string[]): Ledger {
-  const before = ledger.pipes[p.address]?.id === p.id ? ledger.pipes[p.address] : undefined;
-  const secrets: Record<string, string> = { ...(before?.secrets ?? {}) };
-  for (const s of p.secrets) if (sentSecrets.includes(s.path) && s.fingerprint) secrets[s.path] = s.fingerprint;
-  const entry: LedgerPipe = {
-    id: p.id, organizationId: p.ref.organizationId, serviceId: p.ref.serviceId, name: p.name, secrets,
-    createOnly: { ...(before?.createOnly ?? {}), ...p.createOnly }, ...(p.protect ? { protect: true } : {}),
-  };
-  return { ...ledger, pipes: { ...ledger.pipes, [p.address]: entry } };
+  return { ...ledger, pipes: { ...ledger.pipes, [p.address]: ledgerEntry(ledger.pipes[p.address], p, sentSecrets) } };
 }
 
-export function forgetPipe(ledger: Ledger, address: string): Ledger {
-  const { [address]: _gone, ...pipes } = ledger.pipes;
-  return { ...ledger, pipes };
+/** The entry after a send: fingerprints of the secrets sent replace the old ones; the rest carries over for the same id. */
+export function ledgerEntry(before: LedgerPipe | undefined, p: RecordedPipe, sentSecrets: readonly string[]): LedgerPipe {
+  const same = before?.id === p.id ? before : undefined;
+  const secrets: Record<string, string> = { ...(same?.secrets ?? {}) };
+  for (const s of p.secrets) if (sentSecrets.includes(s.path) && s.fingerprint) secrets[s.path] = s.fingerprint;
+  return {
+    id: p.id, organizationId: p.ref.organizationId, serviceId: p.ref.serviceId, name: p.name, secrets,
+    createOnly: { ...(same?.createOnly ?? {}), ...p.createOnly }, ...(p.protect ? { protect: true } : {}),
+  };
 }

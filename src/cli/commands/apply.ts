@@ -117,6 +117,7 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
       client: connection.client, refs, resolveEnv: processResolveEnv(io.env, io.cwd), desired: planned.desired, ledger, waiter,
       timeoutMs: o.timeoutMs, pipeIds, endpointIds: new Map(),
     }, { parallelism: o.parallelism, wait: o.wait, clock }, progress);
+    ledger.flush(); // the convergence check reads it
     const outcomes = Object.values(result.outcomes);
     if (o.format !== 'json') io.stdout.write(summary(result.outcomes));
     if (outcomes.includes('failed')) {
@@ -137,6 +138,7 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
     if (o.format !== 'json') io.stdout.write(c.green(`Apply complete: ${outcomes.length} object(s) changed; a fresh plan is empty.\n`));
     return 0;
   } finally {
+    ledger.flush();
     await server?.close();
   }
 }

@@ -69,6 +69,7 @@ export async function importCommand(paths: string[], flags: ImportFlags, io: Cli
     for (const i of imported) {
       ledger.record({ address: `${service.address}/${i.name}`, ref, id: i.live.id, name: i.name, secrets: [], createOnly: {}, protect: false }, []);
     }
+    ledger.flush();
     for (const p of pipes.filter((x) => declared.has(x.name))) io.stderr.write(`note: ${service.address}/${p.name} is already declared; not imported\n`);
     io.stdout.write(`imported ${imported.length} pipe(s)${used.length ? ` and ${used.length} reverse private endpoint(s) (${used.map(endpointName).join(', ')})` : ''} of ${service.address} into ${relative(io.cwd, outDir) || '.'}:\n`);
     for (const f of files.keys()) io.stdout.write(`  ${relative(io.cwd, f)}\n`);
