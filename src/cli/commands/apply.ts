@@ -124,8 +124,13 @@ async function run(plan: Plan, planned: Planned, connection: Connection, o: RunO
       for (const [address, why] of Object.entries(result.errors)) io.stderr.write(`error: ${why.startsWith(address) ? why : `${address}: ${why}`}\n`);
       return 1;
     }
-    // Lists the waits took after the last call already show the final state: no need to read them again.
-    const fresh = new Map([...waiter.lastLists].filter(([, l]) => l.at >= result.callsDoneAt).map(([k, l]) => [k, l.pipes]));
+    // Lists the waits took after the last call already show the final state, and a service the plan did not
+    // touch is as it was read: neither is listed again.
+    const touched = new Set(plan.actions.filter((a) => a.steps.length > 0).map((a) => a.service));
+    const fresh = new Map<string, readonly ClickPipe[]>(
+      Object.values(planned.live).filter((l) => !touched.has(l.alias)).map((l) => [`${l.ref.organizationId}/${l.ref.serviceId}`, l.pipes]),
+    );
+    for (const [k, l] of waiter.lastLists) if (l.at >= result.callsDoneAt) fresh.set(k, l.pipes);
     const converged = await convergence(planned, connection, o, io, fresh);
     if (outcomes.includes('timeout')) {
       for (const why of Object.values(result.errors)) io.stderr.write(`warning: ${why}\n`);

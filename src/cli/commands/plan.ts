@@ -18,7 +18,7 @@ import { renderMarkdown } from '../../plan/render/markdown.js';
 import { renderText } from '../../plan/render/text.js';
 import type { Plan, PlanOptions } from '../../plan/types.js';
 import { readLedger, type Ledger } from '../../state/ledger.js';
-import { readLive } from '../../state/live.js';
+import { readLive, type Live } from '../../state/live.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { upsertComment } from '../../api/github.js';
 import type { ClickPipe } from '../../api/types.js';
@@ -54,6 +54,8 @@ export interface Planned {
   readonly plan: Plan;
   readonly ledger: Ledger;
   readonly ledgerPath: string;
+  /** What was read: apply's convergence check reuses the lists of services it did not touch. */
+  readonly live: Live;
 }
 
 /** The manifests, or undefined after printing their diagnostics (nothing is read or changed then). */
@@ -75,7 +77,7 @@ export async function computePlan(set: ManifestSet, flags: PlanFlags, io: CliIo,
   if (unresolved.length > 0) throw userError('UNRESOLVED_SERVICE', desired.problems.filter((p) => unresolved.some((s) => p.startsWith(`${s.alias}:`))).join('\n'));
   const live = await readLive(connection.client, desired, { prune: flags.prune, fresh });
   const result = plan(desired, live, ledger, planOptions(flags));
-  return { set, desired, plan: result, ledger, ledgerPath };
+  return { set, desired, plan: result, ledger, ledgerPath, live };
 }
 
 export function planOptions(flags: PlanFlags): PlanOptions {
