@@ -122,9 +122,9 @@ function checkDocument(doc: ParsedDocument): { diagnostics: Diagnostic[]; loaded
       problem(path, 'is not a valid reference: write ${env:NAME} or ${file:path} as the whole value', 'reference-syntax', false, address);
     }
   }
-  const md = obj.metadata as Record<string, unknown> | undefined;
+  const md = obj.metadata as Record<string, unknown> | null | undefined;
   const identityReadable =
-    md !== undefined && typeof md === 'object' && typeof md.name === 'string' && (kind === 'Service' || typeof md.service === 'string');
+    md !== undefined && md !== null && typeof md === 'object' && typeof md.name === 'string' && (kind === 'Service' || typeof md.service === 'string');
   if (!identityReadable || address === undefined) return { diagnostics };
   const loaded = { kind, manifest: data, address, doc, schemaValid: schemaValid && diagnostics.length === 0 } as LoadedManifest;
   return { diagnostics, loaded };

@@ -14,7 +14,7 @@ const CASES = [
   'no-kind.yaml', 'unknown-kind.yaml', 'unknown-api-version.yaml', 'not-a-mapping.yaml', 'binary.yaml',
   'latin1.yaml', 'utf16.yaml', 'too-large.yaml', 'alias-bomb.yaml', 'flow-unquoted-reference.yaml',
   'duplicate-keys.yaml', 'tabs.yaml', 'misspelt-keys.yaml', 'secret-literals.yaml', 'bad-references.yaml',
-  'cross-field.yaml', 'decimal-comma.yaml', 'semantic', 'no-manifests', 'missing-path', 'broken-link',
+  'cross-field.yaml', 'decimal-comma.yaml', 'semantic', 'no-manifests', 'missing-path', 'broken-link', 'null-sections.yaml',
 ];
 /** Values that must never be printed: the literal secrets written into secret-literals.yaml. */
 const SECRETS = ['hunter2-literal-password', 'wJalrXUtnFEMI-literal-secret-key'];

@@ -49,8 +49,20 @@ function mutateNode(node: unknown, rnd: () => number): unknown {
   return rnd() < 0.5 ? pick(rnd, ODD) : node;
 }
 
+/** Changes a valid manifest into another valid one (so plan gets exercised too): renames, reorders, nudged numbers. */
+function benign(node: unknown, rnd: () => number, key = ''): unknown {
+  if (Array.isArray(node)) return rnd() < 0.3 ? [...node].reverse() : node.map((v) => benign(v, rnd));
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, benign(v, rnd, k)]));
+  }
+  if (typeof node === 'number' && Number.isInteger(node) && rnd() < 0.3) return node + 1;
+  if (key === 'name' && typeof node === 'string' && rnd() < 0.5) return `${node}-x`;
+  return node;
+}
+
 function mutate(text: string, rnd: () => number): string | Buffer {
   const r = rnd();
+  if (r < 0.25) return parseAllDocuments(text).map((d) => stringify(benign(d.toJS(), rnd))).join('---\n');
   if (r < 0.6) {
     const docs = parseAllDocuments(text).map((d) => d.toJS());
     const i = Math.floor(rnd() * docs.length);
