@@ -101,7 +101,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--key <id:secret>', 'API key the sandbox accepts', 'sandbox:sandbox')
     .option('--lifecycle-ms <n>', 'duration of each lifecycle phase', '2000')
     .option('--rate-limit <n>', 'requests per 10 s per key (0 = no limit)', '0')
-    .option('--faults <spec>', 'faults to inject: 5xx=P, 504-after-create[=P], reset=P, idle, zero-scaling, quantity-strings, legacy-readback, drop-columns, seed=N')
+    .option('--faults <spec>', 'faults to inject: 5xx=P, 504-after-create[=P], reset=P, idle, zero-scaling, quantity-strings, legacy-readback, drop-columns, ignore-create-scaling, seed=N')
     .action(async (flags: SandboxFlags) => {
       exitCode = await (await import('./commands/sandbox.js')).sandboxCommand(flags, io);
     });

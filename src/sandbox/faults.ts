@@ -15,12 +15,14 @@ export interface Faults {
   readonly legacyReadback: boolean;
   /** A PATCH answers 200 but drops destination.columns, as the real PATCH drops settings (clickhousectl #824). */
   readonly dropColumns: boolean;
+  /** A create ignores the requested scaling and starts at the defaults (the provider then PATCHes /scaling). */
+  readonly ignoreCreateScaling: boolean;
   readonly seed: number;
 }
 
-export const NO_FAULTS: Faults = { serverErrors: 0, gatewayTimeoutAfterCreate: 0, resets: 0, idle: false, zeroScaling: false, quantityStrings: false, legacyReadback: false, dropColumns: false, seed: 1 };
+export const NO_FAULTS: Faults = { serverErrors: 0, gatewayTimeoutAfterCreate: 0, resets: 0, idle: false, zeroScaling: false, quantityStrings: false, legacyReadback: false, dropColumns: false, ignoreCreateScaling: false, seed: 1 };
 
-const NAMES = ['5xx', '504-after-create', 'reset', 'idle', 'zero-scaling', 'quantity-strings', 'legacy-readback', 'drop-columns', 'seed'] as const;
+const NAMES = ['5xx', '504-after-create', 'reset', 'idle', 'zero-scaling', 'quantity-strings', 'legacy-readback', 'drop-columns', 'ignore-create-scaling', 'seed'] as const;
 
 /** Parses `5xx=0.1,504-after-create,idle,seed=7`. */
 export function parseFaults(spec: string | undefined): Faults {
@@ -41,6 +43,7 @@ export function parseFaults(spec: string | undefined): Faults {
       case 'quantity-strings': faults.quantityStrings = true; break;
       case 'legacy-readback': faults.legacyReadback = true; break;
       case 'drop-columns': faults.dropColumns = true; break;
+      case 'ignore-create-scaling': faults.ignoreCreateScaling = true; break;
       case 'seed': faults.seed = Number(raw ?? 1) | 0; break;
       default:
         throw userError('SANDBOX_FAULTS', `--faults: unknown fault "${name}"; known: ${NAMES.join(', ')}`);

@@ -87,6 +87,7 @@ export class Sandbox {
       quantityStrings: this.faults.quantityStrings,
       legacyReadback: this.faults.legacyReadback,
       dropColumns: this.faults.dropColumns,
+      ignoreCreateScaling: this.faults.ignoreCreateScaling,
     });
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5000;

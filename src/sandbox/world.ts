@@ -15,6 +15,8 @@ export interface WorldOptions extends ViewOptions {
   readonly startIdle: boolean;
   /** The drop-columns fault: PATCH silently keeps the old columns. */
   readonly dropColumns?: boolean;
+  /** The ignore-create-scaling fault: POST starts every pipe at the default scaling. */
+  readonly ignoreCreateScaling?: boolean;
   readonly newId?: () => string;
 }
 
@@ -122,8 +124,9 @@ export class World {
     };
     if (!DATABASE_FAMILIES.includes(family)) {
       const defaults = family === 'objectStorage' ? { replicas: 1, concurrency: 0 } : { replicas: 1, replicaCpuMillicores: 500, replicaMemoryGb: 2 };
-      pipe.scaling = { ...defaults, ...(isObj(b.scaling) ? (b.scaling as Partial<NonNullable<PipeRecord['scaling']>>) : {}) };
-      if (isObj(b.scaling)) pipe.scalingChangedAt = now;
+      const asked = isObj(b.scaling) && !this.o.ignoreCreateScaling ? (b.scaling as Partial<NonNullable<PipeRecord['scaling']>>) : {};
+      pipe.scaling = { ...defaults, ...asked };
+      if (Object.keys(asked).length > 0) pipe.scalingChangedAt = now;
     }
     svc.pipes.push(pipe);
     return this.view(svc, pipe);

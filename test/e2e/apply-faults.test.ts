@@ -94,3 +94,14 @@ describe('apply failure semantics', () => {
     expect((await w.client.listClickPipes(SVC)).map((p) => p.name)).toEqual(['a-good']);
   });
 });
+
+describe('create recipes', () => {
+  it('a create whose answer shows other scaling than asked is followed by PATCH /scaling', async () => {
+    const w = await startSandbox({ faults: 'ignore-create-scaling' });
+    const run = await applyVirtual(w, [service(), edit(pipe('kafka', 'k'), (p) => { p.spec.scaling = { replicas: 3, replicaCpuMillicores: 1000 }; })]);
+    expect(pending(run.after)).toEqual([]);
+    const s = await stats(w);
+    expect(s.byRouteStatus['PATCH /v1/organizations/{organizationId}/services/{serviceId}/clickpipes/{clickPipeId}/scaling 200']).toBe(1);
+    expect((await w.client.listClickPipes(SVC))[0]!.scaling).toMatchObject({ replicas: 3, replicaCpuMillicores: 1000 });
+  });
+});

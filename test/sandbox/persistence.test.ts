@@ -93,7 +93,7 @@ describe('pipeform sandbox flags', () => {
   it.each([
     [['--port', 'abc'], 'error: --port must be a whole number from 0 to 65535, got "abc"\n'],
     [['--key', 'nocolon'], 'error: --key must be ID:SECRET\n'],
-    [['--faults', 'gremlins'], 'error: --faults: unknown fault "gremlins"; known: 5xx, 504-after-create, reset, idle, zero-scaling, quantity-strings, legacy-readback, drop-columns, seed\n'],
+    [['--faults', 'gremlins'], 'error: --faults: unknown fault "gremlins"; known: 5xx, 504-after-create, reset, idle, zero-scaling, quantity-strings, legacy-readback, drop-columns, ignore-create-scaling, seed\n'],
     [['--faults', '5xx=2'], 'error: --faults 5xx: expected a probability between 0 and 1, got "2"\n'],
   ])('%j', async (flags, stderr) => {
     const r = await runCli(['sandbox', ...flags]);
