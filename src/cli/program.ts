@@ -64,34 +64,26 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     exitCode = await (await import('./commands/apply.js')).applyCommand(paths, flags, io);
   });
 
-  program
+  const status = program
     .command('status')
     .description('sync and health of every declared and live pipe')
     .argument('[paths...]', 'manifest files or directories', ['.'])
     .option('--format <format>', 'text or json', 'text')
-    .option('--detailed-exitcode', 'exit 2 unless everything is synced and healthy')
-    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
-    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
-    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
-    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
-    .action(async (paths: string[], flags: StatusFlags) => {
-      exitCode = await (await import('./commands/status.js')).statusCommand(paths, flags, io);
-    });
+    .option('--detailed-exitcode', 'exit 2 unless everything is synced and healthy');
+  withConnectionOptions(status).action(async (paths: string[], flags: StatusFlags) => {
+    exitCode = await (await import('./commands/status.js')).statusCommand(paths, flags, io);
+  });
 
-  program
+  const imports = program
     .command('import')
     .description('write manifests for the live pipes of a service (secrets as ${env:…} placeholders)')
     .argument('[paths...]', 'manifests holding the Service document', ['.'])
     .requiredOption('--service <alias>', 'metadata.name of the Service document')
     .requiredOption('--out <dir>', 'directory to write the manifests to')
-    .option('--force', 'overwrite files that exist')
-    .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
-    .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
-    .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')
-    .option('--api-rate <n>', 'requests per 10 s per API key (default 10, the API limit; 0 = unpaced)')
-    .action(async (paths: string[], flags: ImportFlags) => {
-      exitCode = await (await import('./commands/import.js')).importCommand(paths, flags, io);
-    });
+    .option('--force', 'overwrite files that exist');
+  withConnectionOptions(imports).action(async (paths: string[], flags: ImportFlags) => {
+    exitCode = await (await import('./commands/import.js')).importCommand(paths, flags, io);
+  });
 
   program
     .command('sandbox')
@@ -118,12 +110,18 @@ const collect = (v: string, all: string[]) => [...all, v];
 
 /** What plan and apply share: selection, safety switches, the ledger and where the API is. */
 function withPlanOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--target <address>', 'only this address, service or pattern (repeatable)', collect, [])
     .option('--exclude <address>', 'leave out this address, service or pattern (repeatable)', collect, [])
     .option('--prune', 'delete live pipes no manifest declares (protected ones excepted)')
     .option('--allow-replace', 'allow changes that delete and recreate a pipe')
-    .option('--rotate-secrets', 'send every secret again, also when the ledger cannot tell whether it changed')
+    .option('--rotate-secrets', 'send every secret again, also when the ledger cannot tell whether it changed');
+  return withConnectionOptions(cmd);
+}
+
+/** Where the API is, and the ledger: every command that talks to ClickHouse Cloud (or the sandbox). */
+function withConnectionOptions(cmd: Command): Command {
+  return cmd
     .option('--ledger <path>', 'the ledger file', '.pipeform/ledger.json')
     .option('--sandbox', 'use the embedded sandbox (.pipeform/sandbox.json) instead of ClickHouse Cloud')
     .option('--api-url <url>', 'ClickHouse Cloud API URL (default CLICKHOUSE_API_URL or https://api.clickhouse.cloud)')

@@ -30,7 +30,7 @@ export function observedPhase(state: ClickPipeState): ObservedPhase {
       return 'unknown';
     default: {
       // Exhaustive at compile time; a state a newer API invents is unknown at run time, never a crash.
-      const _exhaustive: never = state;
+      state satisfies never;
       return 'unknown';
     }
   }

@@ -2,9 +2,9 @@
  * `pipeform apply` as a user meets it: approval, plan files (and their refusal when stale), missing
  * secrets, JSON progress, the progress endpoint, --no-wait, exit code 3, and the convergence check.
  */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.js';
 import { runCli } from '../support/cli.js';
 import { E2eWorld } from '../support/e2e.js';
 import { SECRET_ENV } from '../support/plan-world.js';
@@ -12,14 +12,6 @@ import { edit, pipe, service } from '../support/world.js';
 
 const POSTS = 'POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipes';
 const docs = [service(), pipe('kafka', 'a'), pipe('postgres', 'db')];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('pipeform apply: approval', () => {
   it('off a terminal without --auto-approve: refused before any change', async () => {

@@ -5,10 +5,10 @@
  * sandbox's stats and data file are searched for each value and its base64 form.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { freePort } from '../support/net.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { E2eWorld } from '../support/e2e.js';
 import { edit, pipe, service, sources, type SourceName } from '../support/world.js';
@@ -20,14 +20,6 @@ const SECRETS: Record<string, string> = {
 };
 const FILES: Record<string, string> = { 'sa.json': '{"private_key":"leak-canary-07-pubsub"}', 'bq.json': '{"private_key":"leak-canary-08-bigquery"}' };
 const ROTATED = 'kafka-rotated-leak-canary-09';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
