@@ -48,6 +48,10 @@ export const DATABASE_SOURCES = ['postgres', 'mysql', 'mongodb', 'bigquery'] as 
 export const SOURCE_FAMILIES = ['kafka', 'kinesis', 'objectStorage', 'pubsub', ...DATABASE_SOURCES] as const;
 export type SourceFamily = (typeof SOURCE_FAMILIES)[number];
 
+export function isDatabaseFamily(family: string): boolean {
+  return (DATABASE_SOURCES as readonly string[]).includes(family);
+}
+
 export function sourceFamily(pipe: ClickPipe): SourceFamily {
   const found = SOURCE_FAMILIES.find((f) => pipe.spec.source[f] !== undefined);
   if (!found) throw new Error(`pipe ${pipe.metadata.name} has no source (the schema guarantees one)`);

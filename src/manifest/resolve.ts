@@ -25,7 +25,7 @@ export type Resolved = { readonly ok: true; readonly value: string } | { readonl
 /** Fields whose `${file:…}` reference names a binary or JSON file that the API wants base64-encoded. */
 const BASE64_FIELDS = [/\.serviceAccountKey$/, /\.serviceAccountFile$/];
 
-export function isBase64Field(path: string): boolean {
+function isBase64Field(path: string): boolean {
   return BASE64_FIELDS.some((re) => re.test(path));
 }
 

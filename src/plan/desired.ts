@@ -5,7 +5,7 @@
  * goes through the injected ResolveEnv; nothing here touches the process.
  */
 import { sourceFamily, type ManifestSet, type SourceFamily } from '../manifest/model.js';
-import { parseReference, stringsIn } from '../manifest/references.js';
+import { parseReference } from '../manifest/references.js';
 import { portableReference, resolveValue, type ResolveEnv } from '../manifest/resolve.js';
 import type { ClickPipe as PipeManifest } from '../manifest/types.gen.js';
 import { fingerprint } from '../state/ledger.js';
@@ -161,14 +161,4 @@ function mapStrings(value: unknown, path: string, f: (s: string, path: string) =
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, path === '' ? k : `${path}.${k}`, f)]));
   }
   return value;
-}
-
-/** Every `${env:NAME}` a pipe's secrets need, for messages ("set KAFKA_PASSWORD"). */
-export function secretVariables(spec: unknown): string[] {
-  const out: string[] = [];
-  for (const [, v] of stringsIn(spec)) {
-    const ref = parseReference(v);
-    if (ref?.kind === 'env') out.push(ref.name);
-  }
-  return out;
 }

@@ -97,10 +97,6 @@ function change(path: string, entry: PolicyEntry, before: unknown, after: unknow
   };
 }
 
-export function forcesReplace(c: FieldChange): boolean {
-  return c.risk === 'replace';
-}
-
 function riskOf(entry: PolicyEntry, before: unknown, after: unknown): Risk {
   switch (entry.policy) {
     case 'replace':

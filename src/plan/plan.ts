@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClickPipe } from '../api/types.js';
-import { SOURCE_FAMILIES, type SourceFamily } from '../manifest/model.js';
+import { isDatabaseFamily, SOURCE_FAMILIES, type SourceFamily } from '../manifest/model.js';
 import type { Ledger } from '../state/ledger.js';
 import { observedPhase, stateCommandFor } from '../state/lifecycle.js';
 import { wellFormed, type Live, type LiveService } from '../state/live.js';
@@ -15,7 +15,7 @@ import { diffPipe } from './diff.js';
 import { policyOf } from './policy.js';
 import { planCdcScaling, planEndpoints, pruneEndpoints } from './service-objects.js';
 import { selectActions } from './select.js';
-import { Chain, createSteps, endpointRefs, isDatabaseFamily, PATCH_COMPANIONS, replaceSteps, updateSteps } from './steps.js';
+import { Chain, createSteps, endpointRefs, PATCH_COMPANIONS, replaceSteps, updateSteps } from './steps.js';
 import { RISK_ORDER, type Action, type FieldChange, type Plan, type PlanNote, type PlanOptions, type Risk } from './types.js';
 
 export function plan(desired: Desired, live: Live, ledger: Ledger, options: PlanOptions = {}): Plan {

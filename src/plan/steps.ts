@@ -3,7 +3,7 @@
  * API needs, each step depending on the one before it in its pipe and on the steps of other objects it needs.
  */
 import type { ClickPipeState } from '../api/types.js';
-import { DATABASE_SOURCES, type SourceFamily } from '../manifest/model.js';
+import type { SourceFamily } from '../manifest/model.js';
 import { stateCommandFor } from '../state/lifecycle.js';
 import { isPlainObject } from '../state/normalize.js';
 import type { DesiredPipe } from './desired.js';
@@ -89,19 +89,18 @@ export function updateSteps(chain: Chain, d: DesiredPipe, liveState: ClickPipeSt
   if (patch) chain.add({ op: 'patchPipe', purpose: 'update', body: patch }, endpointDeps);
 
   if (mappingChanges.length > 0) {
-    const key = `tableMappingsTo`;
     const removed = mappingChanges.filter((c) => c.before !== undefined).map((c) => removalEntry(fam, c.before as Record<string, unknown>));
     const added = mappingChanges.filter((c) => c.after !== undefined).map((c) => c.after);
     // The API refuses add and remove of the same source table in one PATCH: remove first, then add. Each
     // edit resumes the pipe, so it is paused again between the two.
     const identity = Object.fromEntries((SPEC_REQUIRED[fam] ?? []).map((f) => [f, source[f]]));
-    if (removed.length > 0) chain.add({ op: 'patchPipe', purpose: 'remove-mappings', body: { source: { [fam]: { ...identity, [`${key}Remove`]: removed } } } });
+    if (removed.length > 0) chain.add({ op: 'patchPipe', purpose: 'remove-mappings', body: { source: { [fam]: { ...identity, tableMappingsToRemove: removed } } } });
     if (removed.length > 0 && added.length > 0) {
       chain.add({ op: 'wait', until: 'running' });
       chain.add({ op: 'state', command: 'stop' });
       chain.add({ op: 'wait', until: 'stopped' });
     }
-    if (added.length > 0) chain.add({ op: 'patchPipe', purpose: 'add-mappings', body: { source: { [fam]: { ...identity, [`${key}Add`]: added } } } });
+    if (added.length > 0) chain.add({ op: 'patchPipe', purpose: 'add-mappings', body: { source: { [fam]: { ...identity, tableMappingsToAdd: added } } } });
     // The API resumes the pipe after a mapping edit (and snapshots added tables).
     chain.add({ op: 'wait', until: 'running' });
     state = 'Running';
@@ -158,5 +157,3 @@ function removalEntry(family: SourceFamily, m: Record<string, unknown>): Record<
     family === 'mongodb' ? ['sourceDatabaseName', 'sourceCollection', 'targetTable'] : ['sourceSchemaName', 'sourceTable', 'targetTable'];
   return Object.fromEntries(keys.filter((k) => isPlainObject(m) && m[k] !== undefined).map((k) => [k, m[k]]));
 }
-
-export const isDatabaseFamily = (f: SourceFamily): boolean => (DATABASE_SOURCES as readonly string[]).includes(f);

@@ -38,8 +38,6 @@ export type StepOp =
   | { readonly op: 'deletePipe' }
   | { readonly op: 'patchCdcScaling'; readonly scaling: CdcScaling };
 
-export type StepKind = StepOp['op'];
-
 export type Step = StepOp & {
   readonly id: string;
   readonly address: string;

@@ -1,7 +1,7 @@
 /** The sandbox's data file: read at start, written atomically (temporary file, then rename) after each change. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { userError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import type { WorldData } from './model.js';
 
 export function loadWorld(file: string | undefined): WorldData {
@@ -23,8 +23,5 @@ export function loadWorld(file: string | undefined): WorldData {
 }
 
 export function saveWorld(file: string, data: WorldData): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(data)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(data)}\n`);
 }

@@ -5,7 +5,7 @@
  * the secrets it cannot know. Pure: the command does the I/O.
  */
 import type { ClickPipe, ReversePrivateEndpoint } from '../api/types.js';
-import type { SourceFamily } from '../manifest/model.js';
+import { isDatabaseFamily, type SourceFamily } from '../manifest/model.js';
 import { familyOf } from '../plan/plan.js';
 import { observedPhase } from './lifecycle.js';
 import { isPlainObject } from './normalize.js';
@@ -55,7 +55,7 @@ export function importPipe(p: ClickPipe, service: string, endpoints: readonly Re
     if (source.type === family) delete source.type;
     if (source.authentication === 'basic') delete source.authentication;
   }
-  const database = ['postgres', 'mysql', 'mongodb', 'bigquery'].includes(family);
+  const database = isDatabaseFamily(family);
   const destination = dropEmpty(structuredClone(p.destination) as Record<string, unknown>);
   if (destination.database === 'default') delete destination.database;
   const def = destination.tableDefinition as Record<string, unknown> | undefined;

@@ -22,18 +22,12 @@ export interface LedgerPipe {
   readonly protect?: boolean;
 }
 
-export interface LedgerEndpoint {
-  readonly id: string;
-  readonly serviceId: string;
-}
-
 export interface Ledger {
   readonly formatVersion: 1;
   readonly pipes: Readonly<Record<string, LedgerPipe>>;
-  readonly endpoints: Readonly<Record<string, LedgerEndpoint>>;
 }
 
-export const EMPTY_LEDGER: Ledger = { formatVersion: 1, pipes: {}, endpoints: {} };
+export const EMPTY_LEDGER: Ledger = { formatVersion: 1, pipes: {} };
 
 /** A fingerprint of a secret value: HMAC-SHA256 keyed with the API key secret, of the canonical JSON. */
 export function fingerprint(keySecret: string, value: unknown): string {
@@ -58,7 +52,7 @@ export function readLedger(path: string): Ledger {
   if (d?.formatVersion !== 1 || typeof d.pipes !== 'object' || d.pipes === null) {
     throw userError('LEDGER_INVALID', `${path}: not a pipeform ledger (formatVersion 1 expected)`);
   }
-  return { formatVersion: 1, pipes: d.pipes, endpoints: d.endpoints ?? {} };
+  return { formatVersion: 1, pipes: d.pipes };
 }
 
 /** Written atomically (temp file + rename) with sorted keys, so diffs in git stay small. */

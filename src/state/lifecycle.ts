@@ -3,6 +3,7 @@
  * The observed state itself is never a diff; only a desired state the pipe is not heading to is.
  */
 import type { ClickPipeState } from '../api/types.js';
+import { isDatabaseFamily } from '../manifest/model.js';
 
 export type ObservedPhase = 'running' | 'stopped' | 'failed' | 'completed' | 'unknown';
 
@@ -45,16 +46,14 @@ export function stateCommandFor(desired: 'running' | 'stopped', state: ClickPipe
 
 export type Health = 'Healthy' | 'Progressing' | 'Suspended' | 'Degraded' | 'Missing' | 'Unknown';
 
-/** Database families: their initial snapshot can take hours, so Snapshot already counts as arrived. */
-const DATABASE = new Set(['postgres', 'mysql', 'mongodb', 'bigquery']);
-
 /**
  * Whether a pipe has reached the state apply waits for (API notes §7): running → Running or Completed
- * (one-off object storage, snapshot-only CDC), or Snapshot for database pipes; stopped → Stopped or Paused.
+ * (one-off object storage, snapshot-only CDC), or Snapshot for database pipes (an initial snapshot can take
+ * hours); stopped → Stopped or Paused.
  */
 export function atTarget(desired: 'running' | 'stopped', state: ClickPipeState, family: string): boolean {
   if (desired === 'stopped') return state === 'Stopped' || state === 'Paused';
-  return state === 'Running' || state === 'Completed' || (state === 'Snapshot' && DATABASE.has(family));
+  return state === 'Running' || state === 'Completed' || (state === 'Snapshot' && isDatabaseFamily(family));
 }
 
 /** A state the pipe will not leave on its own: waiting on it is pointless. */

@@ -33,7 +33,7 @@ export async function readLive(client: CloudClient, desired: Desired, options: R
       const ref = { organizationId: s.organizationId, serviceId: s.serviceId };
       const usesEndpoints =
         desired.endpoints.some((e) => e.service === s.alias) ||
-        desired.pipes.some((p) => p.service === s.alias && JSON.stringify(p.body).includes('"reversePrivateEndpointIds"')) ||
+        desired.pipes.some((p) => p.service === s.alias && p.flat[`source.${p.family}.reversePrivateEndpoints`] !== undefined) ||
         ((s.prune || options.prune === true) && desired.endpoints.length > 0);
       const [pipes, endpoints, cdcScaling] = await Promise.all([
         options.fresh?.get(`${ref.organizationId}/${ref.serviceId}`) ?? client.listClickPipes(ref),

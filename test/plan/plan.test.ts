@@ -152,7 +152,7 @@ describe('plan: one policy class at a time', () => {
 
   it('adopt: a live pipe with the name but no ledger entry is adopted, with its secrets unknown', () => {
     const { w } = world(service(), pipe('kafka'));
-    w.ledger = { formatVersion: 1, pipes: {}, endpoints: {} };
+    w.ledger = { formatVersion: 1, pipes: {} };
     const p = w.plan([service(), pipe('kafka')]);
     const a = only(p);
     expect([a.kind, a.steps]).toEqual(['adopt', []]);

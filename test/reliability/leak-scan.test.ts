@@ -47,6 +47,7 @@ describe('secret-leak scan', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     expect((await applying).exitCode).toBe(0);
+    expect(bodies.some((b) => b.includes('"RUNNING"'))).toBe(true); // the endpoint was read while the apply ran
     outputs.push(...bodies.map((b, i): [string, string] => [`progress endpoint #${i}`, b]));
     w.env.KAFKA_PASSWORD = ROTATED;
     await cli('plan (rotation)', ['plan', m]);

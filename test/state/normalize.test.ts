@@ -78,6 +78,6 @@ describe('ledger', () => {
     const l = recordPipe(EMPTY_LEDGER, { address: 'prod/p', ref: { organizationId: 'o', serviceId: 's' }, id: 'i', name: 'p', secrets: [{ path: 'source.kafka.credentials', fingerprint: 'hmac-sha256:x' }], createOnly: { 'destination.roles': ['w'] }, protect: true }, ['source.kafka.credentials']);
     writeLedger(join(dir, 'sub', 'ledger.json'), l);
     expect(readLedger(join(dir, 'sub', 'ledger.json'))).toEqual(l);
-    expect(readFileSync(join(dir, 'sub', 'ledger.json'), 'utf8')).toMatch(/^\{\n  "endpoints": \{\},\n  "formatVersion": 1,/);
+    expect(readFileSync(join(dir, 'sub', 'ledger.json'), 'utf8')).toMatch(/^\{\n  "formatVersion": 1,\n  "pipes": \{/);
   });
 });
